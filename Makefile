@@ -1,0 +1,50 @@
+# Every target does its own set-up on a fresh machine: a .venv with the project and its dev tools.
+VENV   ?= .venv
+PYTHON ?= python3
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install serve test check lint typecheck build browser-deps web clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) web
+
+## Front-end libraries from npm (CodeMirror 6), bundled into the package's static/vendor/ (never committed).
+WEB    := service/web
+EDITOR := service/ctlkg/static/vendor/editor.js
+web: $(EDITOR)
+
+$(EDITOR): $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/editor.js
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+## Run the service on the embedded store with the shipped data.
+serve: install
+	$(BIN)/ctlkg serve
+
+## Debian's Chromium for the browser tests (skipped when already there).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+## Static checks, then the whole test suite.
+test: install browser-deps check
+	$(BIN)/pytest
+
+check: lint typecheck
+
+lint: install
+	$(BIN)/ruff check service tests
+
+typecheck: install
+	$(BIN)/mypy
+
+build: install
+	$(BIN)/ctlkg build --out build/store
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

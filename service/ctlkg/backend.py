@@ -1,0 +1,129 @@
+"""The Backend protocol: what the web service asks of a store, so pages and /sparql run unchanged
+on the embedded Oxigraph store or on any remote SPARQL 1.1 engine.
+
+Terms are pyoxigraph terms (``ox.NamedNode``, ``ox.BlankNode``, ``ox.Literal``) and triples are
+``ox.Triple`` whichever backend answers. Errors are the typed ones of ``ctlkg.errors``:
+``QuerySyntaxError`` (400), ``QueryTimeout`` (503/504), ``BackendError`` (502).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol, TypeAlias
+
+import pyoxigraph as ox
+
+from ctlkg import namespaces
+
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+#: One solution of a SELECT: variable name (without '?') -> bound term; unbound variables are absent.
+Row: TypeAlias = dict[str, Term]
+#: Values bound to query variables before evaluation, never pasted into the query text.
+Bindings: TypeAlias = Mapping[str, Term]
+
+#: The graphs this service keeps, in the order they are listed to clients.
+ALL_GRAPHS: tuple[str, ...] = (
+    namespaces.GRAPH_ONTOLOGY,
+    namespaces.GRAPH_SHAPES,
+    namespaces.GRAPH_DATA,
+    namespaces.GRAPH_INFERRED,
+)
+
+
+def default_graph_iris(*, inferred: bool = True) -> tuple[str, ...]:
+    """The graphs whose union is the default graph: ontology and data, and the inferences unless asked not."""
+    iris = (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA)
+    return (*iris, namespaces.GRAPH_INFERRED) if inferred else iris
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """An RDF dataset as the protocol's default-graph-uri and named-graph-uri lists give it.
+
+    ``None`` for both means "not given": the query's own FROM / FROM NAMED apply, else our default
+    (the union of ontology, data and inferences, every graph reachable by GRAPH).
+    """
+
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+    @property
+    def given(self) -> bool:
+        return self.default_graphs is not None or self.named_graphs is not None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a single protocol query may cost: rows (or triples) kept and seconds spent."""
+
+    max_rows: int = 10_000
+    timeout: float = 30.0
+
+
+@dataclass
+class Solutions:
+    """A SELECT result, cut at the row limit; ``truncated`` says whether rows were dropped."""
+
+    variables: list[str]
+    rows: list[Row]
+    truncated: bool = False
+
+
+@dataclass
+class Boolean:
+    """An ASK result."""
+
+    value: bool
+
+
+@dataclass
+class Triples:
+    """A CONSTRUCT or DESCRIBE result, cut at the row limit."""
+
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+
+
+Result: TypeAlias = Solutions | Boolean | Triples
+
+
+class Backend(Protocol):
+    """A store that answers SPARQL; every method may block, so async code calls it from a worker thread."""
+
+    #: Short name shown in logs and the service description: "embedded" or "remote".
+    name: str
+
+    def select(self, query: str, *, inferred: bool = True, bindings: Bindings | None = None) -> list[Row]:
+        """Run a SELECT over the default graph (with or without inferences); all rows, no limit."""
+        ...
+
+    def construct(
+        self, query: str, *, inferred: bool = True, bindings: Bindings | None = None
+    ) -> list[ox.Triple]:
+        """Run a CONSTRUCT or DESCRIBE over the default graph."""
+        ...
+
+    def ask(self, query: str, *, inferred: bool = True, bindings: Bindings | None = None) -> bool:
+        """Run an ASK over the default graph."""
+        ...
+
+    def run(self, query: str, *, dataset: Dataset, limits: Limits) -> Result:
+        """Run any query form for the protocol: dataset as given, at most ``limits.max_rows`` kept.
+
+        The result is structured, not serialised, so ``ctlkg.results`` writes it in whatever media
+        type the client negotiated, the same way for every backend.
+        """
+        ...
+
+    def graph(self, iri: str) -> list[ox.Triple]:
+        """Every triple of one named graph (for dumps and for checking a write)."""
+        ...
+
+    def replace_graphs(self, graphs: Mapping[str, list[ox.Triple]]) -> None:
+        """Replace the content of the given named graphs in one transaction."""
+        ...
+
+    def close(self) -> None:
+        """Release connections or files."""
+        ...

@@ -1,0 +1,40 @@
+// The SPARQL editor of the query page: CodeMirror 6 with the SPARQL mode, bundled by esbuild into
+// service/ctlkg/static/vendor/editor.js, which exposes window.CtlkgEditor for static/query.js.
+import { basicSetup } from "codemirror";
+import { EditorView, keymap } from "@codemirror/view";
+import { EditorState } from "@codemirror/state";
+import { StreamLanguage } from "@codemirror/language";
+import { sparql } from "@codemirror/legacy-modes/mode/sparql";
+
+// Replace a textarea with an editor that keeps the textarea's value in sync, so the form still submits
+// (and the page still works as a plain form when this bundle is missing).
+function fromTextArea(textarea, onRun) {
+  const run = () => { onRun(); return true; };
+  const view = new EditorView({
+    state: EditorState.create({
+      doc: textarea.value,
+      extensions: [
+        keymap.of([{ key: "Mod-Enter", run }, { key: "Shift-Enter", run }]),
+        basicSetup,
+        StreamLanguage.define(sparql),
+        EditorView.lineWrapping,
+        EditorView.contentAttributes.of({ "aria-label": textarea.getAttribute("aria-label") || "SPARQL query" }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) textarea.value = update.state.doc.toString();
+        }),
+      ],
+    }),
+  });
+  textarea.parentNode.insertBefore(view.dom, textarea);
+  textarea.hidden = true;
+  return {
+    getValue: () => view.state.doc.toString(),
+    setValue: (text) => {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+      textarea.value = text;
+    },
+    focus: () => view.focus(),
+  };
+}
+
+window.CtlkgEditor = { fromTextArea };

@@ -1,0 +1,39 @@
+"""Shared, cached builds of the knowledge graph for tests that need the real data (built once per session)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pyoxigraph as ox
+
+from ctlkg import namespaces, pipeline, store
+from ctlkg.pipeline import Compiled
+
+
+@cache
+def compiled() -> Compiled:
+    """Ontology, shapes, data and OWL RL inferences of the shipped data (validation skipped: tested apart)."""
+    return pipeline.compile_graphs(check=False)
+
+
+@cache
+def oxigraph_store() -> ox.Store:
+    return store.build_store(compiled())
+
+
+def select(query: str, *, inferred: bool = True) -> list[dict[str, str]]:
+    """Run a SELECT over the union graph; terms come back as plain strings (IRI or lexical form)."""
+    result = oxigraph_store().query(
+        query, default_graph=store.default_graphs(inferred=inferred), prefixes=namespaces.PREFIXES
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in result]
+
+
+def ask(query: str, *, inferred: bool = True) -> bool:
+    result = oxigraph_store().query(
+        query, default_graph=store.default_graphs(inferred=inferred), prefixes=namespaces.PREFIXES
+    )
+    assert isinstance(result, ox.QueryBoolean)
+    return bool(result)
