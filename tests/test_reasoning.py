@@ -44,7 +44,10 @@ def data() -> Graph:
         pytest.param("cluster:tav", "ctl:participatesInNetwork", "network:vanguard-initiative", id="chain-network"),
         # inverses
         pytest.param("organisation:regione-lombardia", "ctl:recognises", "cluster:afil", id="inverse-recognises"),
-        pytest.param("project:fanghi", "ctl:projectOf", "cluster:le2c", id="inverse-projectOf"),
+        pytest.param("techarea:clean-air", "ctl:technologyAreaOf", "cluster:le2c", id="inverse-technology-area"),
+        pytest.param("network:eusalp", "ctl:networkParticipant", "cluster:tav", id="inverse-network"),
+        # hasCurrentProject is a subproperty of hasProject
+        pytest.param("cluster:le2c", "ctl:hasProject", "project:fanghi", id="subproperty-project"),
         pytest.param("organisation:a2a-ambiente", "ctl:participatesIn", "project:fanghi", id="inverse-participant"),
         # subproperties up the hierarchy
         pytest.param("cluster:afil", "ctl:supportedBy", "organisation:regione-lombardia", id="subproperty-support"),

@@ -37,6 +37,20 @@ def default_graph_iris(*, inferred: bool = True) -> tuple[str, ...]:
     return (*iris, namespaces.GRAPH_INFERRED) if inferred else iris
 
 
+def replacing_update(graphs: Mapping[str, list[ox.Triple]]) -> str:
+    """One SPARQL update that empties each graph and fills it again, so engines apply it atomically.
+
+    Terms are written by pyoxigraph's N-Triples serializer, never pasted from user text.
+    """
+    parts = [f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in graphs]
+    blocks = []
+    for iri, triples in graphs.items():
+        body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        blocks.append(f"GRAPH {ox.NamedNode(iri)} {{\n{body}}}")
+    parts.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    return " ;\n".join(parts)
+
+
 @dataclass(frozen=True)
 class Dataset:
     """An RDF dataset as the protocol's default-graph-uri and named-graph-uri lists give it.

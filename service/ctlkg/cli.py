@@ -22,7 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-out = Console()
+#: Tables are not cut to 80 columns when the output goes to a file or a pipe.
+out = Console(width=None if sys.stdout.isatty() else 240)
 err = Console(stderr=True)
 
 
@@ -60,11 +61,11 @@ def _print_report(report: ValidationReport, fmt: ReportFormat, lang: str) -> Non
     if fmt is ReportFormat.turtle:
         sys.stdout.write(report.report_graph.serialize(format="turtle"))
         return
-    if report.findings:
-        table = Table("severity", "focus node", "path", "message", show_lines=False)
-        for f in report.findings:
-            table.add_row(f.severity, f.focus_node, f.path or "", f.message_it if lang == "it" else f.message_en)
-        out.print(table)
+    for f in report.findings:
+        style = "red" if f.severity == "Violation" else "yellow"
+        where = _short_iri(f.focus_node) + (f" {_short_iri(f.path)}" if f.path else "")
+        out.print(f"[{style}]{f.severity:<9}[/{style}] {where}", highlight=False)
+        out.print(f"          {f.message_it if lang == 'it' else f.message_en}", highlight=False, soft_wrap=True)
     counts = report.counts()
     verdict = "[green]conforms[/green]" if report.conforms else "[red]does not conform[/red]"
     out.print(f"Data {verdict}: {counts.get('Violation', 0)} violations, {counts.get('Warning', 0)} warnings.")
@@ -149,12 +150,18 @@ def query(
         sys.stdout.write((result.serialize(format=formats[fmt.value]) or b"").decode())
 
 
+def _short_iri(iri: str) -> str:
+    """The prefixed form of an IRI when one of our prefixes fits, the longest match winning."""
+    matches = [(len(base), prefix) for prefix, base in namespaces.PREFIXES.items() if iri.startswith(base)]
+    if not matches:
+        return iri
+    length, prefix = max(matches)
+    return f"{prefix}:{iri[length:]}"
+
+
 def _short(term: object) -> str:
     if isinstance(term, ox.NamedNode):
-        for prefix, iri in namespaces.PREFIXES.items():
-            if term.value.startswith(iri):
-                return f"{prefix}:{term.value[len(iri):]}"
-        return term.value
+        return _short_iri(term.value)
     if isinstance(term, ox.Literal):
         return term.value
     return "" if term is None else str(term)
@@ -226,6 +233,55 @@ def stats(
         result = db.query(text, default_graph=store.default_graphs(), prefixes=namespaces.PREFIXES)
         assert isinstance(result, ox.QuerySolutions)
         _print_table(result)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default 8000).")] = None,
+    store_dir: Annotated[Path | None, typer.Option("--store-dir", help="A store built by `ctlkg build`.")] = None,
+    endpoint: Annotated[str | None, typer.Option(help="Answer from this remote SPARQL query endpoint.")] = None,
+    update_endpoint: Annotated[
+        str | None, typer.Option("--update-endpoint", help="The remote engine's SPARQL Update endpoint.")
+    ] = None,
+    config: Annotated[Path | None, typer.Option(help="A TOML settings file.")] = None,
+    write_token: Annotated[
+        str | None,
+        typer.Option("--write-token", help="Accept updates at /sparql/update with this bearer token "
+                     "(CTLKG_WRITE_TOKEN keeps it out of the process list)."),
+    ] = None,
+) -> None:
+    """Run the web service: SPARQL endpoint, pages, linked data, dumps (in memory from data/ by default)."""
+    from ctlkg import server  # imported here so the other commands start without the web stack
+    from ctlkg.config import load_settings
+
+    settings = load_settings(config, {
+        "host": host, "port": port, "store_dir": store_dir, "endpoint": endpoint,
+        "update_endpoint": update_endpoint, "write_token": write_token,
+    })
+    server.serve(settings)
+
+
+@app.command()
+def load(
+    endpoint: Annotated[
+        str | None, typer.Option(help="SPARQL Update endpoint of the engine (e.g. http://host:7878/update).")
+    ] = None,
+    gsp: Annotated[
+        str | None, typer.Option(help="Graph Store Protocol endpoint; each graph is PUT there instead.")
+    ] = None,
+    data: Annotated[list[Path] | None, typer.Option("--data", help="Data folder or files.")] = None,
+    check: Annotated[bool, typer.Option("--check/--no-check", help="Refuse data that breaks a shape.")] = True,
+) -> None:
+    """Push the validated ontology, shapes, data and inferences to a SPARQL engine, one named graph each."""
+    from ctlkg import loader
+
+    compiled = pipeline.compile_graphs(data, check=check, progress=_progress)
+    graphs = loader.graphs_of(compiled)
+    _progress("load")
+    loader.push(graphs, update_endpoint=endpoint, gsp=gsp)
+    sizes = ", ".join(f"{name} {len(graphs[iri])}" for name, iri in store.GRAPHS.items())
+    err.print(f"Loaded into {gsp or endpoint}: {sizes} triples")
 
 
 def main() -> None:

@@ -20,3 +20,9 @@ def get_backend(request: Request) -> Backend:
 
 def get_settings(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
+
+
+def public_base(request: Request, settings: Settings) -> str:
+    """The service's public base URL, ending in '/': the configured one, else what the request reached."""
+    base = settings.base_url or str(request.base_url)
+    return base if base.endswith("/") else base + "/"

@@ -24,7 +24,7 @@ class StoreError(CtlkgError):
 
 
 class QueryRefused(CtlkgError):
-    """A well-formed request this service will not run: an update at /sparql, SERVICE, LOAD, a bad parameter."""
+    """A request this service will not run: an update at /sparql, SERVICE, LOAD, a bad parameter."""
 
 
 class QueryTimeout(CtlkgError):
@@ -45,3 +45,31 @@ class WriteRefused(CtlkgError):
 
 class ConfigError(CtlkgError):
     """A setting in the config file, the environment or on the command line has a bad value."""
+
+
+class UpstreamTimeout(QueryTimeout):
+    """The remote SPARQL engine did not answer in time (a gateway timeout, not ours)."""
+
+
+class NotAcceptable(CtlkgError):
+    """None of the media types the client accepts can carry this answer."""
+
+
+class UnsupportedMediaType(CtlkgError):
+    """The request body is in a media type (or charset) this operation does not take."""
+
+
+class RequestTooLarge(CtlkgError):
+    """The request body is over the configured size limit."""
+
+
+class NotAuthenticated(CtlkgError):
+    """A write came without the bearer token the server expects."""
+
+
+class Forbidden(CtlkgError):
+    """The request is understood and authenticated but not allowed here (e.g. a write to the ontology)."""
+
+
+class NotFound(CtlkgError):
+    """Nothing is served at this path (an unknown dump file name, say)."""

@@ -46,9 +46,15 @@ def to_iri(path: str) -> str:
     raise ValueError(f"{path} is not a linked-data path")
 
 
-def href(iri: str) -> str:
-    """Where a link to ``iri`` should point: our page for our IRIs, the IRI itself otherwise."""
-    return to_local(iri) or iri
+def href(iri: str) -> str | None:
+    """Where a link to ``iri`` should point: our page for our IRIs, the IRI itself for http(s) ones.
+
+    Any other scheme (``javascript:``, ``data:``, ``urn:``) gets no link at all, whatever the data says.
+    """
+    local = to_local(iri)
+    if local is not None:
+        return local
+    return iri if iri.lower().startswith(("http://", "https://")) else None
 
 
 def curie(iri: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import owlrl
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from ctlkg import namespaces
@@ -19,6 +19,8 @@ def _worth_keeping(s: Node, p: Node, o: Node) -> bool:
         return False  # vocabulary axioms and blank-node restrictions are not facts about our graph
     if p in _REFLEXIVE and s == o:
         return False
+    if isinstance(o, BNode):
+        return False  # membership in an anonymous restriction; the named class it defines is inferred too
     if p == RDF.type and o in _TRIVIAL_TYPES:
         return False
     return p != OWL.sameAs

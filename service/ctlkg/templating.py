@@ -1,7 +1,8 @@
-"""HTML rendering for the pages: one Jinja2 environment (autoescape on), the reader's language, security headers."""
+"""HTML rendering: one Jinja2 environment (autoescape on), the reader's language, the security headers."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -10,46 +11,28 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from ctlkg import links, namespaces
+from ctlkg.words import WORDS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 LANGUAGES = ("en", "it")
 
-#: Sent with every page: scripts and styles only from our own files, so an escaped-but-hostile literal
-#: can never run; frame-ancestors and nosniff close the other doors a browser leaves open.
+#: Sent with every page: scripts only from our own files, so an escaped-but-hostile literal can never run;
+#: styles from our files plus the per-response nonce the editor puts on the <style> it generates.
+#: frame-ancestors and nosniff close the other doors a browser leaves open.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS: dict[str, str] = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
 }
 
-#: The few words of the page chrome; the graph's own labels come from the data in both languages.
-_UI: dict[str, dict[str, str]] = {
-    "home": {"en": "Home", "it": "Home"},
-    "query": {"en": "Query", "it": "Interroga"},
-    "ontology": {"en": "Ontology", "it": "Ontologia"},
-    "properties": {"en": "Properties", "it": "Proprietà"},
-    "inbound": {"en": "What links here", "it": "Puntano qui"},
-    "source": {"en": "Source", "it": "Fonte"},
-    "inferred": {"en": "inferred", "it": "dedotto"},
-    "show_inferred": {"en": "Show inferred triples", "it": "Mostra le triple dedotte"},
-    "hide_inferred": {"en": "Hide inferred triples", "it": "Nascondi le triple dedotte"},
-    "inferred_note": {
-        "en": "Values marked “inferred” were derived by OWL RL reasoning; the others are asserted in the data.",
-        "it": "I valori segnati “dedotto” sono ricavati dal ragionamento OWL RL; gli altri sono asseriti nei dati.",
-    },
-    "as_rdf": {"en": "This resource as", "it": "Questa risorsa in"},
-    "not_found": {"en": "Not found", "it": "Non trovato"},
-    "type": {"en": "Type", "it": "Tipo"},
-}
-
 
 def choose_lang(request: Request) -> str:
-    """The reader's language: ``?lang=`` first, then the best of Accept-Language that we have, else English."""
+    """The reader's language: ``?lang=`` first, then the best Accept-Language we have, else English."""
     asked = request.query_params.get("lang", "").lower()
     if asked in LANGUAGES:
         return asked
@@ -75,7 +58,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(href=links.href, curie=links.curie, local=links.to_local, base_iri=namespaces.BASE)
+    env.globals.update(href=links.href, curie=links.curie, base_iri=namespaces.BASE)
     return env
 
 
@@ -88,12 +71,19 @@ def render(
     """Render a page with the chrome's words in ``lang`` and the headers every page carries."""
 
     def ui(key: str) -> str:
-        return _UI[key][lang]
+        return WORDS[key][lang]
 
+    nonce = secrets.token_urlsafe(16)
     body = ENVIRONMENT.get_template(template).render(
-        request_path=request.url.path, lang=lang, other_lang="it" if lang == "en" else "en", ui=ui, **context
+        request_path=request.url.path,
+        lang=lang,
+        other_lang="it" if lang == "en" else "en",
+        ui=ui,
+        style_nonce=nonce,
+        **context,
     )
     headers = dict(SECURITY_HEADERS)
+    headers["Content-Security-Policy"] = CSP.format(nonce=nonce)
     headers["Vary"] = "Accept, Accept-Language"
     headers["Content-Language"] = lang
     return HTMLResponse(body, status_code=status_code, headers=headers)

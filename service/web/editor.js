@@ -8,7 +8,7 @@ import { sparql } from "@codemirror/legacy-modes/mode/sparql";
 
 // Replace a textarea with an editor that keeps the textarea's value in sync, so the form still submits
 // (and the page still works as a plain form when this bundle is missing).
-function fromTextArea(textarea, onRun) {
+function fromTextArea(textarea, onRun, options = {}) {
   const run = () => { onRun(); return true; };
   const view = new EditorView({
     state: EditorState.create({
@@ -18,6 +18,8 @@ function fromTextArea(textarea, onRun) {
         basicSetup,
         StreamLanguage.define(sparql),
         EditorView.lineWrapping,
+        // The page's CSP admits generated <style> elements only with this response's nonce.
+        EditorView.cspNonce.of(options.nonce || ""),
         EditorView.contentAttributes.of({ "aria-label": textarea.getAttribute("aria-label") || "SPARQL query" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) textarea.value = update.state.doc.toString();

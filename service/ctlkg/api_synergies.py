@@ -1,0 +1,152 @@
+"""The synergy API: every pair of clusters scored with evidence, one cluster against the others, the network.
+
+The (cluster, item) rows are queried once and kept (``SynergyCache``); a request with its own weights only
+reweighs the kept scores in Python, so no request makes the store join clusters pairwise.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import JSONResponse, Response
+
+from ctlkg import synergy_export
+from ctlkg.backend import Backend
+from ctlkg.config import Settings
+from ctlkg.errors import NotFound
+from ctlkg.synergy import (
+    COMBINED,
+    SynergyError,
+    SynergySet,
+    check_dimension,
+    compute_synergies,
+    parse_weights,
+)
+
+Dimension = Annotated[str, Query(description="ecosystems, pnrr, networks, technology-areas, partners, "
+                                             "places, programmes or combined (the default).")]
+Weights = Annotated[str | None, Query(description="Override default weights, e.g. ecosystems:2,places:0.")]
+MinScore = Annotated[str | None, Query(description="Keep pairs scoring at least this much (0 to 1).")]
+
+CSV = "text/csv; charset=utf-8"
+RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"description": "An unknown dimension, bad weights or a bad min_score."},
+    404: {"description": "No such cluster or network format."},
+}
+
+
+class SynergyCache:
+    """The scored pairs with the default weights, computed on first use; dropped by ``invalidate`` (call it
+    when the data changes) or after ``max_age`` seconds, so a missed invalidation cannot last."""
+
+    def __init__(self, backend: Backend, *, max_age: float = 300.0) -> None:
+        self._backend = backend
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._value: SynergySet | None = None
+        self._at = 0.0
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._value = None
+
+    def get(self) -> SynergySet:
+        with self._lock:
+            if self._value is None or time.monotonic() - self._at > self._max_age:
+                self._value = compute_synergies(self._backend)
+                self._at = time.monotonic()
+            return self._value
+
+
+def _min_score(text: str | None) -> float:
+    if text is None or not text.strip():
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        raise SynergyError(f"min_score must be a number between 0 and 1, not {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise SynergyError(f"min_score must be between 0 and 1, not {text!r}")
+    return value
+
+
+class Synergies:
+    """The route handlers; plain methods over the cache, so nothing hides in a closure."""
+
+    def __init__(self, cache: SynergyCache) -> None:
+        self.cache = cache
+
+    def _scored(self, weights: str | None) -> SynergySet:
+        parsed = parse_weights(weights)  # a 400 for bad weights before any query runs
+        return self.cache.get().reweighted(parsed)
+
+    def all_pairs(self, dimension: Dimension = COMBINED, min_score: MinScore = None,
+                  weights: Weights = None) -> JSONResponse:
+        """Every pair of clusters, best first, with the shared items behind each score."""
+        check_dimension(dimension)
+        threshold = _min_score(min_score)
+        scored = self._scored(weights)
+        return JSONResponse(synergy_export.listing_json(scored, dimension, min_score=threshold))
+
+    def one_cluster(self, cluster: str, dimension: Dimension = COMBINED, min_score: MinScore = None,
+                    weights: Weights = None) -> JSONResponse:
+        """One cluster (slug or IRI) against each of the others, best first."""
+        check_dimension(dimension)
+        threshold = _min_score(min_score)
+        scored = self._scored(weights)
+        return JSONResponse(synergy_export.listing_json(
+            scored, dimension, min_score=threshold, focus=scored.cluster(cluster)))
+
+    def network(self, fmt: str, dimension: Dimension = COMBINED, min_score: MinScore = None,
+                weights: Weights = None) -> Response:
+        """The cluster network in GraphML, GEXF or node-link JSON, edges weighted by the dimension's score."""
+        if fmt not in synergy_export.NETWORK_FORMATS:
+            raise NotFound(f"no network format {fmt!r}: use graphml, gexf or json")
+        check_dimension(dimension)
+        threshold = _min_score(min_score)
+        scored = self._scored(weights)
+        media, ext = synergy_export.NETWORK_FORMATS[fmt]
+        headers = {"Content-Disposition": f'inline; filename="synergies-{dimension}.{ext}"'}
+        if fmt == "json":
+            data = synergy_export.node_link(scored, dimension, min_score=threshold)
+            return Response(json.dumps(data, ensure_ascii=False), 200, headers, media)
+        write = synergy_export.graphml if fmt == "graphml" else synergy_export.gexf
+        return Response(write(scored, dimension, min_score=threshold), 200, headers, media)
+
+    def nodes(self) -> Response:
+        """The clusters as Gephi's node table."""
+        return Response(synergy_export.nodes_csv(self.cache.get()), media_type=CSV,
+                        headers={"Content-Disposition": 'inline; filename="nodes.csv"'})
+
+    def edges(self, dimension: Dimension = COMBINED, min_score: MinScore = None,
+              weights: Weights = None) -> Response:
+        """The pairs scoring above 0 as Gephi's edge table, weighted by the dimension's score."""
+        check_dimension(dimension)
+        threshold = _min_score(min_score)
+        body = synergy_export.edges_csv(self._scored(weights), dimension, min_score=threshold)
+        return Response(body, media_type=CSV, headers={"Content-Disposition": 'inline; filename="edges.csv"'})
+
+
+def router(settings: Settings, backend: Backend, cache: SynergyCache | None = None) -> APIRouter:
+    """The /api/synergies routes, for create_app to include; pass ``cache`` to invalidate it on writes."""
+    handlers = Synergies(cache if cache is not None else SynergyCache(backend))
+    api = APIRouter(prefix="/api/synergies", tags=["synergies"])
+    network_types: dict[str, object] = {media: {} for media, _ in synergy_export.NETWORK_FORMATS.values()}
+    csv_ok: dict[int | str, dict[str, object]] = {200: {"content": {CSV: {}}}}
+    # The fixed names first: "nodes.csv" must not be taken for a cluster.
+    api.add_api_route("/network.{fmt}", handlers.network, methods=["GET"], response_class=Response,
+                      summary="The cluster network (GraphML, GEXF, node-link JSON)",
+                      responses={**RESPONSES, 200: {"content": network_types}})
+    api.add_api_route("/nodes.csv", handlers.nodes, methods=["GET"], response_class=Response,
+                      summary="Clusters as a node table", responses=csv_ok)
+    api.add_api_route("/edges.csv", handlers.edges, methods=["GET"], response_class=Response,
+                      summary="Synergies as an edge table", responses={**RESPONSES, **csv_ok})
+    api.add_api_route("", handlers.all_pairs, methods=["GET"], response_class=JSONResponse,
+                      summary="Synergies of every pair of clusters", responses=RESPONSES)
+    api.add_api_route("/{cluster:path}", handlers.one_cluster, methods=["GET"], response_class=JSONResponse,
+                      summary="One cluster's synergies with the others", responses=RESPONSES)
+    return api

@@ -1,0 +1,121 @@
+"""A small SPARQL lexer: enough to tell a query from an update and to find SERVICE, LOAD and FROM
+before anything runs, without trusting words hidden in strings, IRIs, comments or prefixed names.
+
+The engine still parses the text for real; this only decides what we refuse or how we route.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+_TOKEN = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+    | (?P<bnode>_:[\w.\-]*)
+    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w\-:%.]|\\.)*)
+    | (?P<word>[^\W\d][\w]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+UPDATE_OPERATIONS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What the text is, as far as its words tell: its form and the features we police."""
+
+    #: SELECT, CONSTRUCT, DESCRIBE, ASK, or the first update operation; None when no keyword leads.
+    form: str | None
+    #: SERVICE targets as absolute IRIs; a variable target is kept as "?name".
+    services: tuple[str, ...] = field(default_factory=tuple)
+    #: Whether a LOAD operation appears anywhere (only possible in an update).
+    loads: bool = False
+    #: Whether the text names its own dataset (FROM / FROM NAMED, or USING / WITH in an update).
+    names_dataset: bool = False
+
+    @property
+    def is_update(self) -> bool:
+        return self.form in UPDATE_OPERATIONS
+
+    @property
+    def is_query(self) -> bool:
+        return self.form in QUERY_FORMS
+
+
+def tokens(text: str) -> list[tuple[str, str, int]]:
+    """The significant tokens as (kind, text, offset); spaces and comments dropped."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            found.append((kind, match.group(), match.start()))
+    return found
+
+
+def where_opening(text: str) -> int | None:
+    """The offset just inside the outermost WHERE group (``{``), where a VALUES block can go first;
+    None for a CONSTRUCT WHERE short form or a DESCRIBE without WHERE, which have no such place.
+    """
+    toks = tokens(text)
+    words = [(i, t[1].upper()) for i, t in enumerate(toks) if t[0] == "word"]
+    form = next((w for _, w in words if w not in ("BASE", "PREFIX")), None)
+    start = 0
+    if form == "CONSTRUCT":
+        where = next((i for i, w in words if w == "WHERE"), None)
+        if where is None or (where > 0 and toks[where - 1][1].upper() == "CONSTRUCT"):
+            return None
+        start = where
+    opening = next((t for t in toks[start:] if t[0] == "other" and t[1] == "{"), None)
+    return None if opening is None else opening[2] + 1
+
+
+def _expand(kind: str, value: str, prefixes: Mapping[str, str]) -> str:
+    if kind == "iri":
+        return value[1:-1]
+    if kind == "pname":
+        prefix, _, local = value.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + local.replace("\\", "")
+    return value
+
+
+def outline(text: str, *, prefixes: Mapping[str, str] | None = None) -> Outline:
+    """Outline a query or update; ``prefixes`` are those the engine will assume besides declared ones."""
+    declared = dict(prefixes or {})
+    toks = tokens(text)
+    form: str | None = None
+    services: list[str] = []
+    loads = names_dataset = False
+    for index, (kind, value, _) in enumerate(toks):
+        following = [(k, v) for k, v, _ in toks[index + 1 : index + 4]]
+        if kind != "word":
+            continue
+        word = value.upper()
+        if word == "PREFIX" and len(following) >= 2 and following[0][0] == "pname":
+            if following[1][0] == "iri":
+                declared[following[0][1].rstrip(":")] = following[1][1][1:-1]
+        elif form is None and word not in ("BASE", "PREFIX"):
+            form = word if word in QUERY_FORMS | UPDATE_OPERATIONS else None
+            if form is None:
+                break
+        if word == "SERVICE":
+            target = [t for t in following if not (t[0] == "word" and t[1].upper() == "SILENT")]
+            services.append(_expand(*target[0], declared) if target else "")
+        elif word == "LOAD":
+            loads = True
+        elif word in ("FROM", "USING", "WITH"):
+            names_dataset = True
+    return Outline(form, tuple(services), loads, names_dataset)

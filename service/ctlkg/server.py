@@ -1,0 +1,112 @@
+"""The web service: `create_app(settings)` assembles the routers, middleware and error mapping around
+one backend; `serve(settings)` runs it under uvicorn. No app or store exists at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+import uvicorn
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+
+from ctlkg import (
+    api_queries,
+    api_synergies,
+    dumps,
+    http_errors,
+    linked_data,
+    pages,
+    pipeline,
+    sparql_protocol,
+    sparql_update,
+    store,
+    void,
+)
+from ctlkg.backend import Backend
+from ctlkg.backend_embedded import EmbeddedBackend
+from ctlkg.backend_remote import RemoteBackend
+from ctlkg.config import Settings
+from ctlkg.errors import ConfigError, QueryTimeout, UpstreamTimeout
+from ctlkg.middleware import AccessLog, BodyLimit
+from ctlkg.runner import Runner
+
+log = logging.getLogger("ctlkg.server")
+
+
+def open_backend(settings: Settings) -> Backend:
+    """The store the settings name: a remote endpoint, a built directory, or the shipped data compiled now."""
+    if settings.endpoint is not None:
+        if settings.write_token is not None and settings.update_endpoint is None:
+            raise ConfigError("a write token on a remote backend needs --update-endpoint")
+        return RemoteBackend(settings.endpoint, settings.update_endpoint, timeout=settings.query_timeout)
+    if settings.store_dir is not None:
+        return EmbeddedBackend(store.open_store(settings.store_dir, read_only=settings.write_token is None))
+    # Not validated here: `ctlkg validate`, `ctlkg build` and CI are the gates, and start-up stays quick.
+    log.info("compiling the shipped data (parse, reason) into an in-memory store")
+    return EmbeddedBackend(store.build_store(pipeline.compile_graphs(check=False)))
+
+
+def urls(settings: Settings) -> dict[str, str]:
+    """Where a person finds the service once it is up."""
+    base = settings.base_url or f"http://{settings.host}:{settings.port}/"
+    base = base if base.endswith("/") else base + "/"
+    return {"home page": base, "query page": base + "query", "SPARQL endpoint": base + "sparql"}
+
+
+def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
+    """The whole service around ``backend`` (opened from the settings when not given)."""
+    backend = backend if backend is not None else open_backend(settings)
+    overrun = UpstreamTimeout if isinstance(backend, RemoteBackend) else QueryTimeout
+    runner = Runner(settings.max_concurrent_queries, settings.query_timeout, overrun=overrun)
+    cache = dumps.DumpCache(backend)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        for name, url in urls(settings).items():
+            log.info("%-16s %s", name, url)
+        yield
+        runner.close()
+        with suppress(OSError):
+            backend.close()
+
+    app = FastAPI(
+        title="ctlkg",
+        summary="Open knowledge graph of the Cluster Tecnologici Lombardi: SPARQL, linked data, dumps.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.backend = backend
+    app.include_router(sparql_protocol.router(settings, backend, runner))
+    app.include_router(sparql_update.router(settings, backend, cache.invalidate))
+    app.include_router(dumps.router(settings, cache))
+    app.include_router(void.router(settings, backend, runner))
+    app.include_router(linked_data.router(settings, backend))
+    app.include_router(pages.router(settings, backend))
+    app.include_router(api_synergies.router(settings, backend))
+    app.include_router(api_queries.router(settings, backend, runner))
+    http_errors.install(app)
+    # Added innermost first: the access log sees every answer, even a 413 sent before any route ran.
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["Accept", "Content-Type"],
+        allow_credentials=False,
+        expose_headers=["X-Result-Truncated"],
+        max_age=3600,
+    )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(AccessLog)
+    return app
+
+
+def serve(settings: Settings) -> None:
+    """Run the service until interrupted; one log line per request, the URLs when it starts."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="info")

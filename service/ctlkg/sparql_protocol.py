@@ -1,0 +1,145 @@
+"""The SPARQL 1.1 Protocol query operation at /sparql, and its Service Description.
+
+Read-only: an update here is refused. Every query runs under the server's time limit (a client may
+ask for less with `timeout`), keeps at most `max_rows` rows, and may call only allow-listed SERVICEs.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ctlkg import lexer, negotiation, operation, results, service_description
+from ctlkg.backend import Backend, Limits
+from ctlkg.config import Settings
+from ctlkg.dependencies import public_base
+from ctlkg.errors import NotAcceptable, QueryRefused
+from ctlkg.negotiation import HTML, Kind
+from ctlkg.runner import Runner
+
+KINDS: dict[str, Kind] = {
+    "SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "triples", "DESCRIBE": "triples",
+}
+DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+READ_ONLY = "this endpoint is read-only: updates are not accepted at /sparql (send them to /sparql/update)"
+QUERY_PAGE = "/query"
+
+RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "SELECT and ASK results, or the triples of a CONSTRUCT or DESCRIBE; without a query, "
+        "the Service Description.",
+        "content": {media: {} for media in (*negotiation.OFFERS["solutions"][:4], *negotiation.RDF_TYPES)},
+    },
+    303: {"description": "A browser asking for HTML is sent to the query page."},
+    400: {"description": "The query does not parse (the parser's message), is an update, or calls SERVICE."},
+    406: {"description": "No accepted media type can carry this kind of result."},
+    413: {"description": "The request is over the size limit."},
+    415: {"description": "The POST body is neither a form nor application/sparql-query, or not UTF-8."},
+    503: {"description": "The query ran past its time limit, or the server is busy."},
+}
+
+
+def response_headers(media_type: str) -> dict[str, str]:
+    content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+    return {"Content-Type": content_type, "Vary": "Accept"}
+
+
+def refuse_services(outline: lexer.Outline, allowlist: tuple[str, ...]) -> None:
+    """SERVICE calls leave our machine on a client's behalf: only allow-listed endpoints may be called."""
+    for target in outline.services:
+        if target not in allowlist:
+            shown = f"<{target}>" if target and not target.startswith("?") else (target or "(missing)")
+            raise QueryRefused(f"SERVICE {shown} is not allowed here; this server calls no outside endpoint "
+                               "that is not on its allow-list")
+
+
+class Protocol:
+    """The handlers, holding what they answer from (no globals, no closures)."""
+
+    def __init__(self, settings: Settings, backend: Backend, runner: Runner) -> None:
+        self.settings = settings
+        self.backend = backend
+        self.runner = runner
+
+    async def sparql(self, request: Request) -> Response:
+        """Answer a query (GET, POST form, POST direct); with no query, describe the service."""
+        op = await operation.read(request, direct=operation.QUERY, text_param="query")
+        if op.all("update"):
+            raise QueryRefused(READ_ONLY)
+        query = op.one("query")
+        if query is None:
+            if request.method == "POST":
+                raise QueryRefused("no query given: send it as the 'query' parameter or as the body")
+            return await self.describe(request, op)
+        return await self.answer(request, op, query)
+
+    def _timeout(self, op: operation.Operation) -> float:
+        given = op.one("timeout")
+        if given is None:
+            return self.settings.query_timeout
+        try:
+            seconds = float(given)
+        except ValueError:
+            seconds = 0.0
+        if not seconds > 0:
+            raise QueryRefused(f"timeout must be a positive number of seconds, not {given!r}")
+        return min(seconds, self.settings.query_timeout)
+
+    async def answer(self, request: Request, op: operation.Operation, query: str) -> Response:
+        outline = lexer.outline(query)
+        if outline.is_update:
+            raise QueryRefused(READ_ONLY)
+        refuse_services(outline, self.settings.service_allowlist)
+        accept, format_name = request.headers.get("accept"), op.one("format")
+        kind = KINDS.get(outline.form or "")
+        media = negotiation.choose(kind, accept=accept, format_name=format_name, html=True) if kind else None
+        if kind is not None and media is None:
+            raise NotAcceptable(f"a {outline.form} result cannot be sent in any accepted media type; "
+                                f"try one of {', '.join(negotiation.OFFERS[kind][:6])}")
+        if media == HTML:
+            pairs = [("query", query)] + [(k, v) for k in DATASET_PARAMS for v in op.all(k)]
+            return RedirectResponse(QUERY_PAGE + "?" + urlencode(pairs), status_code=303)
+        dataset, timeout = op.dataset(), self._timeout(op)
+        limits = Limits(max_rows=self.settings.max_rows, timeout=timeout)
+
+        def work() -> tuple[bytes, str, bool]:
+            result = self.backend.run(query, dataset=dataset, limits=limits)
+            chosen = media or negotiation.choose(results.kind_of(result), accept=accept,
+                                                 format_name=format_name)
+            if chosen is None:
+                raise NotAcceptable("the result cannot be sent in any accepted media type")
+            truncated = bool(getattr(result, "truncated", False))
+            return results.serialize(result, chosen), chosen, truncated
+
+        body, chosen, truncated = await self.runner.run(work, timeout=timeout)
+        headers = response_headers(chosen)
+        if truncated:
+            headers["X-Result-Truncated"] = f"true; limit={self.settings.max_rows}"
+        return Response(body, headers=headers)
+
+    async def describe(self, request: Request, op: operation.Operation) -> Response:
+        media = negotiation.choose("triples", accept=request.headers.get("accept"),
+                                   format_name=op.one("format"), html=True)
+        if media == HTML:
+            return RedirectResponse(QUERY_PAGE, status_code=303)
+        if media is None:
+            raise NotAcceptable("the service description is available as " + ", ".join(negotiation.RDF_TYPES))
+        endpoint = public_base(request, self.settings) + "sparql"
+        writable = self.settings.write_token is not None
+        federated = bool(self.settings.service_allowlist)
+        triples = await self.runner.run(lambda: service_description.describe(
+            self.backend, endpoint, writable=writable, federated=federated))
+        body = results.triples_to(triples, media, prefixes=service_description.PREFIXES)
+        return Response(body, headers=response_headers(media))
+
+
+def router(settings: Settings, backend: Backend, runner: Runner) -> APIRouter:
+    """The /sparql routes, for create_app to include."""
+    handlers = Protocol(settings, backend, runner)
+    api = APIRouter(tags=["SPARQL"])
+    api.add_api_route("/sparql", handlers.sparql, methods=["GET", "POST"], responses=RESPONSES,
+                      response_class=Response, summary="SPARQL 1.1 Protocol query endpoint")
+    return api

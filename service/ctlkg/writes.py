@@ -1,0 +1,128 @@
+"""Validated writes: an update runs on a scratch copy, the would-be data is checked against the shapes,
+and only a conforming result (with its inferences recomputed) replaces the data in the store.
+
+The update sees the asserted data as its default graph and the ontology, shapes and inferences as
+read-only named graphs; a refused write leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ctlkg import namespaces, reasoning
+from ctlkg.backend import Backend
+from ctlkg.errors import BackendError, Forbidden, QuerySyntaxError, WriteRefused
+from ctlkg.validation import ValidationReport, validate
+
+SOURCES = (namespaces.GRAPH_DATA, namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES)
+READ_ONLY_GRAPHS = (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES, namespaces.GRAPH_INFERRED)
+
+
+#: A violation as something that can be compared across two validations of different data.
+Violation = tuple[str, str, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an accepted write left: graph sizes, the report, and the violations the data now has."""
+
+    data_triples: int
+    inferred_triples: int
+    report: dict[str, object]
+    violations: frozenset[Violation]
+
+
+def violations(report: ValidationReport) -> frozenset[Violation]:
+    return frozenset(
+        (f.source_shape, f.focus_node, f.path, f.value) for f in report.by_severity("Violation")
+    )
+
+
+def current_violations(backend: Backend) -> frozenset[Violation]:
+    """The violations the stored data has now: a write is refused only for violations it adds."""
+    graphs = {iri: to_rdflib(backend.graph(iri)) for iri in SOURCES}
+    report = validate(graphs[namespaces.GRAPH_DATA], ontology=graphs[namespaces.GRAPH_ONTOLOGY],
+                      shapes=graphs[namespaces.GRAPH_SHAPES])
+    return violations(report)
+
+
+def to_rdflib(triples: list[ox.Triple]) -> Graph:
+    graph = Graph()
+    payload = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    graph.parse(data=payload.decode("utf-8"), format="nt")
+    return graph
+
+
+def from_rdflib(graph: Graph) -> list[ox.Triple]:
+    payload = graph.serialize(format="nt", encoding="utf-8")
+    quads = ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+
+def _scratch(current: dict[str, list[ox.Triple]]) -> ox.Store:
+    scratch = ox.Store()
+    data = current[namespaces.GRAPH_DATA]
+    scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in data)
+    for iri in READ_ONLY_GRAPHS:
+        graph = ox.NamedNode(iri)
+        scratch.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in current[iri])
+    return scratch
+
+
+def _graph(store: ox.Store, name: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
+    quads = store.quads_for_pattern(None, None, None, name)
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+
+def _check_read_only(scratch: ox.Store, current: dict[str, list[ox.Triple]]) -> None:
+    touched = sorted(g.value for g in scratch.named_graphs() if g.value not in READ_ONLY_GRAPHS)
+    touched += [
+        iri for iri in READ_ONLY_GRAPHS if set(_graph(scratch, ox.NamedNode(iri))) != set(current[iri])
+    ]
+    if touched:
+        raise Forbidden(
+            "only the asserted data can change, and an update writes it through its default graph "
+            "(no GRAPH or WITH); this update writes to " + ", ".join(f"<{g}>" for g in touched)
+        )
+
+
+def check_syntax(update: str) -> None:
+    """Parse the update (by running it on an empty store) so a typo costs no validation of the data."""
+    try:
+        ox.Store().update(update)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from exc
+    except (OSError, RuntimeError) as exc:
+        raise BackendError(f"the update failed: {exc}") from exc
+
+
+def apply(backend: Backend, update: str, *, known: frozenset[Violation] = frozenset()) -> Outcome:
+    """Run ``update``; raise WriteRefused (with the report) if the result breaks a shape that the data
+    did not already break (``known``: shipped data may carry violations; a write must not add any).
+    """
+    current = {iri: backend.graph(iri) for iri in (namespaces.GRAPH_DATA, *READ_ONLY_GRAPHS)}
+    scratch = _scratch(current)
+    try:
+        scratch.update(update)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from exc
+    except (OSError, RuntimeError) as exc:
+        raise BackendError(f"the update failed: {exc}") from exc
+    _check_read_only(scratch, current)
+    data = _graph(scratch, ox.DefaultGraph())
+    ontology = to_rdflib(current[namespaces.GRAPH_ONTOLOGY])
+    data_graph = to_rdflib(data)
+    report = validate(data_graph, ontology=ontology, shapes=to_rdflib(current[namespaces.GRAPH_SHAPES]))
+    found = violations(report)
+    added = found - known
+    if added:
+        raise WriteRefused(
+            f"the update was not applied: the data would break {len(added)} more shape constraint(s)",
+            report.to_json(),
+        )
+    inferred = from_rdflib(reasoning.infer(ontology, data_graph))
+    backend.replace_graphs({namespaces.GRAPH_DATA: data, namespaces.GRAPH_INFERRED: inferred})
+    return Outcome(len(data), len(inferred), report.to_json(), found)

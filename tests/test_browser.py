@@ -1,0 +1,146 @@
+"""The pages in a real browser: Debian's headless Chromium driven by Selenium against a real server.
+
+The path a person takes: the home page, the query page, run a query, read the table, sort it, follow
+an IRI to its page. The browser's console must stay free of errors, CSP violations included.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service as DriverService
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import Processes, Service
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,1000",
+)
+WAIT = 30
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+    reason="needs Debian's chromium and chromium-driver (`make browser-deps`)",
+)
+
+
+@pytest.fixture(scope="module")
+def site(processes: Processes) -> Service:
+    """One backend is enough for a browser: the pages are the same on both (the HTTP tests cover both)."""
+    return processes.services["embedded"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    profile = tempfile.mkdtemp(prefix="ctlkg-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    try:
+        driver = webdriver.Chrome(service=DriverService(str(CHROMEDRIVER)), options=options)
+    except WebDriverException as exc:  # a browser that cannot start is a broken machine, said plainly
+        shutil.rmtree(profile, ignore_errors=True)
+        pytest.fail(f"cannot start headless Chromium: {exc.msg}")
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def console_errors(driver: webdriver.Chrome) -> list[str]:
+    entries: list[dict[str, str]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
+    return [entry["message"] for entry in entries if entry["level"] == "SEVERE"]
+
+
+def wait(driver: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
+    return WebDriverWait(driver, WAIT)
+
+
+def test_home_to_query_to_results(browser: webdriver.Chrome, site: Service, tmp_path: Path) -> None:
+    browser.get(site.url + "/")
+    assert "Lombardy Technology Clusters" in browser.find_element(By.TAG_NAME, "h1").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "article.card.cluster")) == 9
+    browser.save_screenshot(str(tmp_path / "home.png"))
+
+    browser.find_element(By.CSS_SELECTOR, 'header nav a[href^="/query"]').click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+    assert "SELECT" in browser.find_element(By.CSS_SELECTOR, ".cm-content").text, "the editor holds the query"
+    assert browser.find_elements(By.CSS_SELECTOR, ".cm-editor .cm-gutters"), "CodeMirror's styles applied"
+
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#results table tbody tr")
+    assert len(rows) == 9
+    headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#results thead th")]
+    assert headers == ["cluster", "name", "members"]
+    assert "rows" in browser.find_element(By.ID, "query-status").text
+    browser.save_screenshot(str(tmp_path / "query.png"))
+
+    members = browser.find_element(By.XPATH, '//*[@id="results"]//th[text()="members"]')
+    members.click()  # the query sorts largest first; one click sorts ascending, numerically
+    values = [
+        int(td.text.split()[0])
+        for td in browser.find_elements(By.CSS_SELECTOR, "#results tbody td:nth-child(3)")
+    ]
+    assert values == sorted(values)
+    assert members.get_attribute("aria-sort") == "ascending"
+
+    downloads = {
+        a.get_attribute("data-format"): a.get_attribute("href")
+        for a in browser.find_elements(By.CSS_SELECTOR, "#downloads a")
+    }
+    assert set(downloads) == {"json", "xml", "csv", "tsv"}
+    assert all("/sparql?query=" in (href or "") for href in downloads.values())
+
+    link = browser.find_element(By.CSS_SELECTOR, '#results tbody a[href^="/id/cluster/"]')
+    link.click()
+    wait(browser).until(ready.url_contains("/id/cluster/"))
+    assert browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.find_elements(By.CSS_SELECTOR, "table.props")
+    assert console_errors(browser) == []
+
+
+def test_an_example_loads_into_the_editor(browser: webdriver.Chrome, site: Service) -> None:
+    browser.get(site.url + "/query")
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+    buttons = browser.find_elements(By.CSS_SELECTOR, "button.example")
+    if not buttons:
+        pytest.skip("no named queries in queries/ yet")
+    buttons[0].click()
+    source = browser.find_element(By.ID, buttons[0].get_attribute("data-example") or "")
+    first_line = (source.get_attribute("textContent") or "").strip().splitlines()[0]
+    wait(browser).until(lambda d: first_line in d.find_element(By.CSS_SELECTOR, ".cm-content").text)
+    assert console_errors(browser) == []
+
+
+def test_a_query_error_is_shown(browser: webdriver.Chrome, site: Service) -> None:
+    browser.get(site.url + "/query?lang=it")
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+    browser.execute_script("document.querySelector('.cm-content').focus()")
+    browser.find_element(By.CSS_SELECTOR, ".cm-content").send_keys(" this is not SPARQL {")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(
+        lambda d: "error" in (d.find_element(By.ID, "query-status").get_attribute("class") or "")
+    )
+    assert "Errore 400" in browser.find_element(By.ID, "query-status").text

@@ -1,0 +1,124 @@
+"""The `ctlkg` console script, run as a user runs it: a subprocess, its exit code, stdout and stderr."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+CTLKG = str(Path(sys.executable).with_name("ctlkg"))
+FIXTURES = Path(__file__).parent / "fixtures" / "cli"
+
+
+def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CTLKG, *args], capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_validate_shipped_data_conforms() -> None:
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "conforms" in result.stdout
+
+
+def test_validate_broken_file_exits_1_with_focus_node() -> None:
+    result = run("validate", str(FIXTURES / "broken-statistics.ttl"), "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    focus = {f["focus_node"] for f in report["findings"]}
+    assert "https://w3id.org/lombardia-clusters/id/statistics/broken-2022" in focus
+    assert any("add up" in f["message_en"] for f in report["findings"])
+
+
+def test_validate_text_report_in_italian() -> None:
+    result = run("validate", str(FIXTURES / "broken-statistics.ttl"), "--lang", "it")
+    assert result.returncode == 1
+    assert "broken-2022" in result.stdout
+    assert "does not conform" in result.stdout
+
+
+def test_missing_file_is_one_clear_line() -> None:
+    result = run("validate", "no/such/file.ttl")
+    assert result.returncode == 2
+    assert "no/such/file.ttl" in result.stderr
+    assert_no_traceback(result)
+
+
+def test_bad_turtle_names_the_file() -> None:
+    result = run("validate", str(Path(__file__)))
+    assert result.returncode == 2
+    assert "test_cli.py" in result.stderr
+    assert_no_traceback(result)
+
+
+def test_query_csv_lists_nine_clusters() -> None:
+    result = run("query", "-e", "SELECT ?c WHERE { ?c a ctl:Cluster } ORDER BY ?c", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 9
+    assert rows[0]["c"].endswith("/cluster/afil")
+
+
+def test_query_with_and_without_inferences() -> None:
+    query = "ASK { <https://w3id.org/lombardia-clusters/id/cluster/le2c> ctl:contributesToMission ?m }"
+    assert run("query", "-e", query).stdout.strip() == "true"
+    assert run("query", "-e", query, "--no-inferred").stdout.strip() == "false"
+
+
+def test_query_syntax_error_is_reported_without_traceback() -> None:
+    result = run("query", "-e", "SELEC ?x WHERE { ?x ?y ?z }")
+    assert result.returncode == 2
+    assert "syntax" in result.stderr.lower()
+    assert_no_traceback(result)
+
+
+def test_reason_writes_inferences(tmp_path: Path) -> None:
+    target = tmp_path / "inferred.ttl"
+    result = run("reason", "--out", str(target))
+    assert result.returncode == 0, result.stderr
+    graph = Graph().parse(target)
+    assert len(graph) > 100
+    assert "contributesToMission" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])
+def test_export_parses(fmt: str) -> None:
+    result = subprocess.run([CTLKG, "export", "--format", fmt], capture_output=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt]
+    graph = Graph().parse(data=result.stdout, format=rdflib_format)
+    assert len(graph) > 1000
+
+
+def test_export_files_with_gzip_and_graphs(tmp_path: Path) -> None:
+    result = run("export", "--format", "nquads", "--format", "turtle", "--inferred", "--gzip", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ctlkg-inferred.nq.gz", "ctlkg-inferred.ttl.gz"]
+
+
+def test_stats_shows_all_nine_clusters() -> None:
+    result = run("stats")
+    assert result.returncode == 0, result.stderr
+    for name in ("Fabbrica Intelligente", "Agrifood", "Mobilità", "Scienze della Vita", "Ambienti di Vita",
+                 "Smart Cities", "Aerospace", "Energy Cleantech", "Green Chemistry"):
+        assert name in result.stdout
+
+
+def test_build_then_query_the_store(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    built = run("build", "--out", str(store_dir))
+    assert built.returncode == 0, built.stderr
+    assert "validate" in built.stderr and "reason" in built.stderr
+    result = run("query", "--store-dir", str(store_dir), "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?c a ctl:Cluster }",
+                 "--format", "json")
+    assert json.loads(result.stdout)["results"]["bindings"][0]["n"]["value"] == "9"

@@ -1,0 +1,140 @@
+"""The human pages: home, ontology documentation, query page, static files, and what every page must carry."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from markupsafe import escape
+
+import graph_fixtures
+from conftest import Service
+from ctlkg import examples, named_queries, ontology_doc, paths, templating
+from ctlkg.backend_embedded import EmbeddedBackend
+from ctlkg.words import WORDS
+
+CLUSTERS = {
+    "afil": "Lombardy Intelligent Factory Association",
+    "lac": "Lombardy Aerospace Cluster",
+    "le2c": "Lombardy Energy Cleantech Cluster",
+    "scienze-vita": "Lombardy Life Sciences Cluster",
+}
+PAGES = ["/", "/query", "/ontology", "/id/cluster/afil", "/id/cluster/no-such-cluster"]
+
+
+def html(client: httpx.Client, service: Service, path: str, **params: str) -> httpx.Response:
+    return client.get(service.url + path, headers={"Accept": "text/html"}, params=params)
+
+
+def test_home_shows_the_nine_clusters(client: httpx.Client, service: Service) -> None:
+    page = html(client, service, "/")
+    assert page.status_code == 200
+    cards = re.findall(r'<article class="card cluster">\s*<h3><a href="(/id/cluster/[a-z0-9-]+)', page.text)
+    assert len(cards) == 9
+    for slug, label in CLUSTERS.items():
+        assert f'href="/id/cluster/{slug}' in page.text and label in page.text
+    assert "<dd>144</dd>" in page.text, "AFIL's member total"
+    assert 'href="/id/city/bergamo' in page.text, "seat cities link to their pages"
+    assert 'href="/id/ecosystem/manifatturiero-avanzato' in page.text, "reference ecosystems too"
+
+
+def test_home_says_what_the_graph_holds_and_links_everywhere(client: httpx.Client, service: Service) -> None:
+    page = html(client, service, "/").text
+    for graph in ("graph/ontology", "graph/shapes", "graph/data", "graph/inferred"):
+        assert graph in page
+    for target in ("/query", "/ontology", "/sparql", "/dumps", "/.well-known/void"):
+        assert f'href="{target}' in page
+
+
+def test_home_in_italian(client: httpx.Client, service: Service) -> None:
+    page = html(client, service, "/", lang="it").text
+    assert '<html lang="it">' in page
+    assert "Associazione Fabbrica Intelligente Lombardia" in page and "I nove cluster" in page
+
+
+def test_ontology_documents_cluster_with_labels_and_shapes(client: httpx.Client, service: Service) -> None:
+    page = html(client, service, "/ontology").text
+    block = page[page.index('<article class="term" id="Cluster">') :]
+    block = block[: block.index("</article>")]
+    assert "technology cluster" in block and "cluster tecnologico" in block
+    assert "ctl:Cluster" in block
+    assert 'href="/ontology#Organisation"' in block, "its superclass"
+    assert 'href="/ontology#hasMember"' in block, "a property whose domain it is"
+    assert "ctlsh:ClusterShape" in block and "SHACL" in block
+    assert "sh:pattern" in block, "the shape's constraints are shown"
+
+
+def test_ontology_header_and_properties(client: httpx.Client, service: Service) -> None:
+    page = html(client, service, "/ontology").text
+    assert "Lombardy Technology Clusters ontology" in page
+    assert "0.1.0" in page and "creativecommons.org/licenses/by/4.0" in page
+    assert "ctl: &lt;" in page, "the preferred prefix and namespace"
+    member_of = page[page.index('id="memberOf"') :]
+    member_of = member_of[: member_of.index("</article>")]
+    assert 'href="/ontology#hasMember"' in member_of, "its inverse"
+    mission = page[page.index('id="addressesMission"') :]
+    assert "ctl:addressesComponent ∘ ctl:componentOf" in mission[: mission.index("</article>")], "chain axiom"
+
+
+def test_query_page_lists_the_named_queries(client: httpx.Client, service: Service) -> None:
+    page = html(client, service, "/query").text
+    assert '<textarea id="query-text" name="query"' in page
+    assert 'action="/sparql"' in page
+    for query in named_queries.load_catalogue(paths.QUERIES_DIR).values():
+        assert f'id="example-{query.name}"' in page
+        assert str(escape(query.title)) in page
+
+
+def test_examples_survive_an_empty_or_missing_folder(tmp_path: Path) -> None:
+    assert examples.load("en", tmp_path) == []
+    assert examples.load("en", tmp_path / "missing") == []
+    (tmp_path / "broken.rq").write_text("#+ nonsense: [\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    assert examples.load("en", tmp_path) == [], "a broken header leaves the file out, not the page down"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_carry_security_headers_and_no_inline_script(
+    client: httpx.Client, service: Service, path: str
+) -> None:
+    page = html(client, service, path)
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"]
+    scripts = re.findall(r"<script\b[^>]*>", page.text)
+    assert all(re.search(r'\bsrc="/static/', tag) for tag in scripts), "every script is one of our files"
+    bodies = re.findall(r"<script\b[^>]*>(.*?)</script>", page.text, flags=re.DOTALL)
+    assert all(not body.strip() for body in bodies), "no inline script body"
+    assert not re.search(r"\son[a-z]+=", page.text), "no inline event handlers"
+    assert not re.search(r'(src|href)="https?://[^"]+\.(js|css)"', page.text), "no CDN at run time"
+
+
+def test_static_files_are_served_and_confined(client: httpx.Client, service: Service) -> None:
+    css = client.get(service.url + "/static/style.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    script = client.get(service.url + "/static/query.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert client.get(service.url + "/static/%2e%2e/pages.py").status_code == 404
+    assert client.get(service.url + "/static/nothing-here.js").status_code == 404
+
+
+def test_the_editor_bundle_is_built_and_served(client: httpx.Client, service: Service) -> None:
+    """`make install` runs npm ci and bundles CodeMirror into static/vendor; the page loads it from here."""
+    bundle = client.get(service.url + "/static/vendor/editor.js")
+    assert bundle.status_code == 200, "run `make web` (npm ci + build) to build the editor bundle"
+    assert "CtlkgEditor" in bundle.text
+    assert '<script src="/static/vendor/editor.js"' in html(client, service, "/query").text
+
+
+def test_every_word_of_the_chrome_exists_in_both_languages() -> None:
+    used = set()
+    for template in templating.TEMPLATES_DIR.glob("*.html"):
+        used |= set(re.findall(r"""ui\(["']([a-z_]+)["']\)""", template.read_text(encoding="utf-8")))
+    assert {"home", "query", "inbound"} <= used, "the pattern finds the words"
+    doc = ontology_doc.build(EmbeddedBackend(graph_fixtures.oxigraph_store()), "en")
+    for term in doc.classes + doc.object_properties + doc.datatype_properties:
+        used |= {name for name, _ in term.axioms}
+    missing = sorted(key for key in used if set(WORDS.get(key, {})) != {"en", "it"})
+    assert not missing

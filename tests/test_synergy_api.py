@@ -1,0 +1,124 @@
+"""/api/synergies over HTTP on a real server, once per backend (embedded store and remote Oxigraph)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import httpx
+import networkx as nx
+import pytest
+
+from conftest import Service
+
+BASE = "https://w3id.org/lombardia-clusters/id/"
+
+
+def get(client: httpx.Client, service: Service, path: str, **params: str) -> httpx.Response:
+    return client.get(service.url + "/api/synergies" + path, params=params)
+
+
+def pairs(body: dict[str, Any]) -> list[tuple[str, ...]]:
+    return [tuple(c["slug"] for c in s["clusters"]) for s in body["synergies"]]
+
+
+def test_all_pairs_ranked_with_evidence_links(client: httpx.Client, service: Service) -> None:
+    response = get(client, service, "")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["count"] == 36 and body["dimension"] == "combined"
+    assert pairs(body)[:2] == [("scienze-vita", "tav"), ("le2c", "lgca")]
+    scores = [s["score"] for s in body["synergies"]]
+    assert scores == sorted(scores, reverse=True)
+    le2c_lgca = body["synergies"][1]["dimensions"]
+    shared = {e["iri"].removeprefix(BASE) for e in le2c_lgca["networks"]["evidence"]}
+    assert {"project/biomass-hub", "network/vanguard-initiative", "network/eccp"} <= shared
+    ecosystems = {e["iri"].removeprefix(BASE) for e in le2c_lgca["ecosystems"]["evidence"]}
+    assert ecosystems == {"ecosystem/sostenibilita"}
+    # Each evidence link dereferences on this server.
+    href = le2c_lgca["ecosystems"]["evidence"][0]["href"]
+    page = client.get(service.url + href, headers={"Accept": "text/turtle"})
+    assert page.status_code == 200 and "Sostenibilit" in page.text
+
+
+def test_dimension_and_min_score_filter(client: httpx.Client, service: Service) -> None:
+    body = get(client, service, "", dimension="places", min_score="1").json()
+    assert pairs(body) == [("le2c", "scienze-vita")]
+    evidence = body["synergies"][0]["dimensions"]["places"]["evidence"]
+    assert {e["href"] for e in evidence} == {"/id/site/via-pantano-9-milano", "/id/city/milano"}
+
+
+def test_weights_change_the_ranking(client: httpx.Client, service: Service) -> None:
+    body = get(client, service, "", weights="ecosystems:5").json()
+    assert body["weights"]["ecosystems"] == 5.0 and body["weights"]["networks"] == 2.0
+    assert pairs(body)[:2] == [("le2c", "lgca"), ("scienze-vita", "tav")]
+
+
+@pytest.mark.parametrize("cluster", [pytest.param("tav", id="slug"),
+                                     pytest.param(BASE + "cluster/tav", id="iri")])
+def test_one_cluster_against_the_others(client: httpx.Client, service: Service, cluster: str) -> None:
+    response = get(client, service, "/" + cluster, dimension="technology-areas")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["cluster"]["slug"] == "tav" and body["count"] == 8
+    top = body["synergies"][0]
+    assert top["partner"]["slug"] == "scienze-vita"
+    areas = {e["iri"].removeprefix(BASE) for e in top["dimensions"]["technology-areas"]["evidence"]}
+    assert areas == {"techarea/digital-health", "techarea/salute-benessere"}
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        pytest.param("", {"dimension": "synergy"}, 400, id="unknown-dimension"),
+        pytest.param("", {"weights": "ecosystems:lots"}, 400, id="weight-not-a-number"),
+        pytest.param("", {"weights": "colour:1"}, 400, id="weight-unknown-dimension"),
+        pytest.param("", {"weights": "ecosystems:-1"}, 400, id="negative-weight"),
+        pytest.param("", {"min_score": "2"}, 400, id="min-score-above-1"),
+        pytest.param("/network.graphml", {"dimension": "nope"}, 400, id="network-unknown-dimension"),
+        pytest.param("/tav", {"weights": "x"}, 400, id="cluster-bad-weights"),
+        pytest.param("/atlantis", {}, 404, id="unknown-cluster"),
+        pytest.param("/network.dot", {}, 404, id="unknown-format"),
+    ],
+)
+def test_bad_requests(client: httpx.Client, service: Service, path: str, params: dict[str, str],
+                      status: int) -> None:
+    response = get(client, service, path, **params)
+    assert response.status_code == status
+    assert response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media", "read"),
+    [
+        pytest.param("graphml", "application/graphml+xml", lambda b: nx.read_graphml(io.BytesIO(b)),
+                     id="graphml"),
+        pytest.param("gexf", "application/gexf+xml", lambda b: nx.read_gexf(io.BytesIO(b)), id="gexf"),
+        pytest.param("json", "application/json", lambda b: nx.node_link_graph(json.loads(b)), id="json"),
+    ],
+)
+def test_network_downloads_load_in_networkx(client: httpx.Client, service: Service, fmt: str, media: str,
+                                            read: Any) -> None:
+    response = get(client, service, f"/network.{fmt}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media)
+    graph = read(response.content)
+    assert graph.number_of_nodes() == 9
+    assert graph.nodes["lgca"]["members"] == 50
+    ranked = get(client, service, "", min_score="0.000001").json()
+    assert graph.number_of_edges() == ranked["count"]
+    assert graph.edges["le2c", "lgca"]["weight"] == ranked["synergies"][1]["score"]
+
+
+def test_csv_tables(client: httpx.Client, service: Service) -> None:
+    nodes = get(client, service, "/nodes.csv")
+    assert nodes.status_code == 200 and nodes.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(nodes.text)))
+    assert len(rows) == 9 and {r["Id"] for r in rows} >= {"afil", "le2c", "scienze-vita"}
+    edges = get(client, service, "/edges.csv", dimension="networks")
+    table = list(csv.DictReader(io.StringIO(edges.text)))
+    assert {(r["Source"], r["Target"]) for r in table} >= {("le2c", "lgca"), ("scienze-vita", "tav")}
+    assert all(float(r["Weight"]) == float(r["networks"]) > 0 for r in table)
