@@ -115,19 +115,44 @@ def processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Processes]:
     env = {"CTLKG_WRITE_TOKEN": TOKEN}
     started: list[subprocess.Popen[bytes]] = []
     try:
-        oxigraph = spawn([str(BIN / "oxigraph"), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-                          "--bind", ox_url.removeprefix("http://")], logs / "oxigraph.log")
+        oxigraph = spawn(
+            [
+                str(BIN / "oxigraph"),
+                "serve",
+                "--location",
+                str(tmp_path_factory.mktemp("oxigraph")),
+                "--bind",
+                ox_url.removeprefix("http://"),
+            ],
+            logs / "oxigraph.log",
+        )
         started.append(oxigraph)
         embedded = spawn([ctlkg, "serve", "--port", str(ports["embedded"])], logs / "embedded.log", **env)
         started.append(embedded)
         wait_until_up(ox_url + "/", oxigraph, logs / "oxigraph.log")
         # Validity of the data is the shapes tests' business; here the protocol is under test.
-        load = subprocess.run([ctlkg, "load", "--endpoint", ox_url + "/update", "--no-check"],
-                              capture_output=True, text=True, timeout=START_TIMEOUT)
+        load = subprocess.run(
+            [ctlkg, "load", "--endpoint", ox_url + "/update", "--no-check"],
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT,
+        )
         if load.returncode != 0:
             raise RuntimeError(f"ctlkg load failed:\n{load.stderr[-3000:]}")
-        remote = spawn([ctlkg, "serve", "--port", str(ports["remote"]), "--endpoint", ox_url + "/query",
-                        "--update-endpoint", ox_url + "/update"], logs / "remote.log", **env)
+        remote = spawn(
+            [
+                ctlkg,
+                "serve",
+                "--port",
+                str(ports["remote"]),
+                "--endpoint",
+                ox_url + "/query",
+                "--update-endpoint",
+                ox_url + "/update",
+            ],
+            logs / "remote.log",
+            **env,
+        )
         started.append(remote)
         services = {name: Service(f"http://127.0.0.1:{port}", name) for name, port in ports.items()}
         wait_until_up(services["remote"].sparql, remote, logs / "remote.log")
@@ -153,3 +178,9 @@ def oxigraph(processes: Processes) -> Oxigraph:
 def client() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=60) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def processes_services(processes: Processes) -> dict[str, Service]:
+    """Both services at once, for tests that compare the backends."""
+    return processes.services

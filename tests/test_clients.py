@@ -75,8 +75,11 @@ def test_sparqlwrapper_ask(service: Service) -> None:
 @pytest.mark.parametrize("fmt", [RDFXML, TURTLE, JSONLD])
 def test_sparqlwrapper_construct(service: Service, fmt: str) -> None:
     converted = wrapper(service, CONSTRUCT, fmt).queryAndConvert()
-    graph = converted if isinstance(converted, rdflib.Graph) else rdflib.Graph().parse(
-        data=converted, format="turtle")  # type: ignore[arg-type]
+    graph = (
+        converted
+        if isinstance(converted, rdflib.Graph)
+        else rdflib.Graph().parse(data=converted, format="turtle")
+    )  # type: ignore[arg-type]
     assert len(set(graph.subjects(rdflib.RDF.type, CLUSTER))) == clusters()
 
 

@@ -16,7 +16,9 @@ FORMATS = list(exports.FORMATS)
 
 def sparql_count(service: Service, client: httpx.Client, *, inferred: bool) -> int:
     """Distinct triples of the default graph, as the dumps that merge graphs hold them."""
-    graphs = [namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA] + ([namespaces.GRAPH_INFERRED] if inferred else [])
+    graphs = [namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA] + (
+        [namespaces.GRAPH_INFERRED] if inferred else []
+    )
     params = [("query", "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")]
     params += [("default-graph-uri", g) for g in graphs]
     response = client.get(service.sparql, params=params)
@@ -42,7 +44,9 @@ def test_index_html(service: Service, client: httpx.Client) -> None:
 
 @pytest.mark.parametrize("inferred", [False, True], ids=["asserted", "inferred"])
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_dump_parses_and_is_complete(service: Service, client: httpx.Client, fmt: str, inferred: bool) -> None:
+def test_dump_parses_and_is_complete(
+    service: Service, client: httpx.Client, fmt: str, inferred: bool
+) -> None:
     name = exports.file_name(fmt, inferred=inferred)
     response = client.get(f"{service.url}/dumps/{name}")
     assert response.status_code == 200

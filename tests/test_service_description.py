@@ -15,8 +15,9 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 
-def description(service: Service, client: httpx.Client, accept: str = "text/turtle",
-                parser: str = "turtle") -> rdflib.Graph:
+def description(
+    service: Service, client: httpx.Client, accept: str = "text/turtle", parser: str = "turtle"
+) -> rdflib.Graph:
     response = client.get(service.sparql, headers={"Accept": accept})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].split(";")[0] == accept
@@ -32,8 +33,15 @@ def test_describes_the_endpoint(service: Service, client: httpx.Client) -> None:
     # the test servers have a write token, so they speak SPARQL Update too
     assert (endpoint, SD.supportedLanguage, SD.SPARQL11Update) in graph
     formats = set(graph.objects(endpoint, SD.resultFormat))
-    assert {FORMATS.SPARQL_Results_JSON, FORMATS.SPARQL_Results_XML, FORMATS.SPARQL_Results_CSV,
-            FORMATS.SPARQL_Results_TSV, FORMATS.Turtle, FORMATS["JSON-LD"], FORMATS.RDF_XML} <= formats
+    assert {
+        FORMATS.SPARQL_Results_JSON,
+        FORMATS.SPARQL_Results_XML,
+        FORMATS.SPARQL_Results_CSV,
+        FORMATS.SPARQL_Results_TSV,
+        FORMATS.Turtle,
+        FORMATS["JSON-LD"],
+        FORMATS.RDF_XML,
+    } <= formats
     assert (endpoint, SD.feature, SD.BasicFederatedQuery) not in graph  # no SERVICE allow-list
 
 
@@ -45,20 +53,32 @@ def test_dataset_lists_the_named_graphs_with_sizes(service: Service, client: htt
     for named in graph.objects(dataset, SD.namedGraph):
         size = graph.value(graph.value(named, SD.graph), VOID.triples)
         names[str(graph.value(named, SD.name))] = int(size)  # type: ignore[arg-type]
-    assert set(names) == {namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES,
-                          namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED}
+    assert set(names) == {
+        namespaces.GRAPH_ONTOLOGY,
+        namespaces.GRAPH_SHAPES,
+        namespaces.GRAPH_DATA,
+        namespaces.GRAPH_INFERRED,
+    }
     assert all(size > 0 for size in names.values())
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{namespaces.GRAPH_DATA}> {{ ?s ?p ?o }} }}"
-    counted = client.get(service.sparql, params={"query": query}).json()["results"]["bindings"][0]["n"]["value"]
+    counted = client.get(service.sparql, params={"query": query}).json()["results"]["bindings"][0]["n"][
+        "value"
+    ]
     assert names[namespaces.GRAPH_DATA] == int(counted)
     default = graph.value(dataset, SD.defaultGraph)
     assert int(graph.value(default, VOID.triples)) > names[namespaces.GRAPH_DATA]  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("accept, parser", [
-    ("application/n-triples", "nt"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-    ("application/trig", "trig"), ("application/n-quads", "nquads"),
-])
+@pytest.mark.parametrize(
+    "accept, parser",
+    [
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/trig", "trig"),
+        ("application/n-quads", "nquads"),
+    ],
+)
 def test_other_rdf_formats(service: Service, client: httpx.Client, accept: str, parser: str) -> None:
     graph = description(service, client, accept, parser)
     assert (URIRef(service.sparql), RDF.type, SD.Service) in graph

@@ -56,8 +56,11 @@ def test_post_form(service: Service, client: httpx.Client) -> None:
 
 
 def test_post_direct(service: Service, client: httpx.Client) -> None:
-    response = client.post(service.sparql, content=COUNT.encode(),
-                           headers={"Content-Type": "application/sparql-query; charset=utf-8"})
+    response = client.post(
+        service.sparql,
+        content=COUNT.encode(),
+        headers={"Content-Type": "application/sparql-query; charset=utf-8"},
+    )
     assert count_of(response) == cluster_files()
 
 
@@ -77,9 +80,15 @@ def clusters_from(media: str, body: bytes) -> list[str]:
     return [row[0].strip("<>") for row in rows[1:]]
 
 
-@pytest.mark.parametrize("accept", [
-    "application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values",
-])
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ],
+)
 def test_select_formats(service: Service, client: httpx.Client, accept: str) -> None:
     response = client.get(service.sparql, params={"query": CLUSTERS}, headers={"Accept": accept})
     assert response.status_code == 200, response.text
@@ -95,14 +104,20 @@ def test_select_formats(service: Service, client: httpx.Client, accept: str) -> 
     assert len(list(parsed)) == len(found)
 
 
-@pytest.mark.parametrize("name, media", [
-    ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
-    ("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
-])
+@pytest.mark.parametrize(
+    "name, media",
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
 def test_select_format_parameter(service: Service, client: httpx.Client, name: str, media: str) -> None:
     """Browsers cannot set Accept: `format` wins over it."""
-    response = client.get(service.sparql, params={"query": CLUSTERS, "format": name},
-                          headers={"Accept": "text/html,*/*;q=0.8"})
+    response = client.get(
+        service.sparql, params={"query": CLUSTERS, "format": name}, headers={"Accept": "text/html,*/*;q=0.8"}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media
     assert len(clusters_from(media, response.content)) == cluster_files()
@@ -119,8 +134,12 @@ def test_ask_formats(service: Service, client: httpx.Client, accept: str) -> Non
 
 
 RDF_FORMATS = [
-    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld"),
-    ("application/rdf+xml", "xml"), ("application/trig", "trig"), ("application/n-quads", "nquads"),
+    ("text/turtle", "turtle"),
+    ("application/n-triples", "nt"),
+    ("application/ld+json", "json-ld"),
+    ("application/rdf+xml", "xml"),
+    ("application/trig", "trig"),
+    ("application/n-quads", "nquads"),
 ]
 
 
@@ -131,7 +150,9 @@ def test_construct_formats(service: Service, client: httpx.Client, accept: str, 
     assert response.headers["content-type"].split(";")[0] == accept
     graph = rdflib.Dataset() if parser in ("trig", "nquads") else rdflib.Graph()
     graph.parse(data=response.content, format=parser)
-    subjects = {str(s) for s, _, _ in graph.triples((None, rdflib.RDF.type, rdflib.URIRef(namespaces.CTL.Cluster)))}
+    subjects = {
+        str(s) for s, _, _ in graph.triples((None, rdflib.RDF.type, rdflib.URIRef(namespaces.CTL.Cluster)))
+    }
     assert len(subjects) == cluster_files()
 
 
@@ -143,13 +164,16 @@ def test_describe(service: Service, client: httpx.Client) -> None:
     assert (rdflib.URIRef(iri), rdflib.RDF.type, rdflib.URIRef(namespaces.CTL.Cluster)) in graph
 
 
-@pytest.mark.parametrize("accept, media", [
-    ("application/json", "application/sparql-results+json"),
-    ("application/xml", "application/sparql-results+xml"),
-    ("*/*", "application/sparql-results+json"),
-    ("text/*", "text/csv"),
-    ("", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        ("application/json", "application/sparql-results+json"),
+        ("application/xml", "application/sparql-results+xml"),
+        ("*/*", "application/sparql-results+json"),
+        ("text/*", "text/csv"),
+        ("", "application/sparql-results+json"),
+    ],
+)
 def test_select_accept_aliases(service: Service, client: httpx.Client, accept: str, media: str) -> None:
     response = client.get(service.sparql, params={"query": CLUSTERS}, headers={"Accept": accept})
     assert response.headers["content-type"].split(";")[0] == media
@@ -171,7 +195,11 @@ GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 def test_default_dataset_keeps_graphs_apart(service: Service, client: httpx.Client) -> None:
     rows = json_rows(client.get(service.sparql, params={"query": GRAPHS_QUERY}))
     assert {r["g"]["value"] for r in rows} == {
-        namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED}
+        namespaces.GRAPH_ONTOLOGY,
+        namespaces.GRAPH_SHAPES,
+        namespaces.GRAPH_DATA,
+        namespaces.GRAPH_INFERRED,
+    }
 
 
 def test_default_graph_uri(service: Service, client: httpx.Client) -> None:
@@ -198,8 +226,11 @@ def test_inferences_are_in_the_default_graph(service: Service, client: httpx.Cli
     triple = " ".join(f"<{rows[0][v]['value']}>" for v in ("s", "p", "o"))
     ask = "ASK { " + triple + " }"
     assert client.get(service.sparql, params={"query": ask}).json()["boolean"] is True
-    asserted = [("query", ask), ("default-graph-uri", namespaces.GRAPH_ONTOLOGY),
-                ("default-graph-uri", namespaces.GRAPH_DATA)]
+    asserted = [
+        ("query", ask),
+        ("default-graph-uri", namespaces.GRAPH_ONTOLOGY),
+        ("default-graph-uri", namespaces.GRAPH_DATA),
+    ]
     assert client.get(service.sparql, params=asserted).json()["boolean"] is False
 
 
@@ -209,6 +240,7 @@ def test_from_in_the_query_applies_without_protocol_dataset(service: Service, cl
 
 
 # --- limits -------------------------------------------------------------------------------------
+
 
 def test_row_limit(service: Service, client: httpx.Client) -> None:
     """At most max_rows rows (10000 by default), and a header saying the answer was cut."""
@@ -231,10 +263,15 @@ def test_time_limit(service: Service, client: httpx.Client) -> None:
 
 def test_request_size_limit(service: Service, client: httpx.Client) -> None:
     big = "ASK {} #" + "x" * 1_100_000
-    response = client.post(service.sparql, content=big.encode(), headers={"Content-Type": "application/sparql-query"})
+    response = client.post(
+        service.sparql, content=big.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert response.status_code == 413
-    chunked = client.post(service.sparql, content=iter([big.encode()[:600_000], big.encode()[600_000:]]),
-                          headers={"Content-Type": "application/sparql-query"})
+    chunked = client.post(
+        service.sparql,
+        content=iter([big.encode()[:600_000], big.encode()[600_000:]]),
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert chunked.status_code == 413
     assert "limit" in chunked.json()["message"]
 
@@ -246,6 +283,7 @@ def test_bad_timeout_parameter(service: Service, client: httpx.Client) -> None:
 
 # --- errors -------------------------------------------------------------------------------------
 
+
 def test_syntax_error_carries_the_parser_message(service: Service, client: httpx.Client) -> None:
     response = client.get(service.sparql, params={"query": "SELECT ?x WHERE { ?x ?y }"})
     assert response.status_code == 400
@@ -254,12 +292,21 @@ def test_syntax_error_carries_the_parser_message(service: Service, client: httpx
     assert "Traceback" not in response.text
 
 
-@pytest.mark.parametrize("request_kwargs", [
-    pytest.param({"data": {"update": "CLEAR ALL"}}, id="form-update"),
-    pytest.param({"content": b"CLEAR ALL", "headers": {"Content-Type": "application/sparql-update"}}, id="direct"),
-    pytest.param({"data": {"query": "INSERT DATA { <http://a> <http://b> <http://c> }"}}, id="update-as-query"),
-])
-def test_updates_are_refused(service: Service, client: httpx.Client, request_kwargs: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        pytest.param({"data": {"update": "CLEAR ALL"}}, id="form-update"),
+        pytest.param(
+            {"content": b"CLEAR ALL", "headers": {"Content-Type": "application/sparql-update"}}, id="direct"
+        ),
+        pytest.param(
+            {"data": {"query": "INSERT DATA { <http://a> <http://b> <http://c> }"}}, id="update-as-query"
+        ),
+    ],
+)
+def test_updates_are_refused(
+    service: Service, client: httpx.Client, request_kwargs: dict[str, object]
+) -> None:
     response = client.post(service.sparql, **request_kwargs)  # type: ignore[arg-type]
     assert response.status_code == 400
     assert "read-only" in response.json()["message"] or "/sparql/update" in response.json()["message"]
@@ -274,14 +321,19 @@ def test_other_methods(service: Service, client: httpx.Client, method: str) -> N
 
 
 def test_not_acceptable(service: Service, client: httpx.Client) -> None:
-    assert client.get(service.sparql, params={"query": ASK}, headers={"Accept": "image/png"}).status_code == 406
-    assert client.get(service.sparql, params={"query": CONSTRUCT},
-                      headers={"Accept": "text/csv"}).status_code == 406
+    assert (
+        client.get(service.sparql, params={"query": ASK}, headers={"Accept": "image/png"}).status_code == 406
+    )
+    assert (
+        client.get(service.sparql, params={"query": CONSTRUCT}, headers={"Accept": "text/csv"}).status_code
+        == 406
+    )
     assert client.get(service.sparql, params={"query": ASK, "format": "turtle"}).status_code == 406
 
 
-@pytest.mark.parametrize("content_type", [None, "text/plain", "application/json",
-                                          "application/sparql-query; charset=utf-16"])
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/json", "application/sparql-query; charset=utf-16"]
+)
 def test_unsupported_media_types(service: Service, client: httpx.Client, content_type: str | None) -> None:
     headers = {"Content-Type": content_type} if content_type else {}
     request = client.build_request("POST", service.sparql, content=b"ASK {}", headers=headers)
@@ -290,10 +342,16 @@ def test_unsupported_media_types(service: Service, client: httpx.Client, content
 
 
 def test_body_not_utf8(service: Service, client: httpx.Client) -> None:
-    body = "SELECT * WHERE { ?s ?p \"città\" }".encode("latin-1")
+    body = 'SELECT * WHERE { ?s ?p "città" }'.encode("latin-1")
     response = client.post(service.sparql, content=body, headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 400
     assert "UTF-8" in response.json()["message"]
+
+
+def test_graph_names_must_be_iris(service: Service, client: httpx.Client) -> None:
+    response = client.get(service.sparql, params={"query": ASK, "default-graph-uri": "not an iri"})
+    assert response.status_code == 400
+    assert "IRI" in response.json()["message"]
 
 
 def test_multiple_queries(service: Service, client: httpx.Client) -> None:
@@ -305,11 +363,14 @@ def test_post_without_query(service: Service, client: httpx.Client) -> None:
     assert client.post(service.sparql, data={"format": "json"}).status_code == 400
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "PREFIX ex: <http://example.org/> SELECT * WHERE { SERVICE SILENT ex:sparql { ?s ?p ?o } }",
-    "SELECT * WHERE { ?e a <http://example.org/Endpoint> SERVICE ?e { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "PREFIX ex: <http://example.org/> SELECT * WHERE { SERVICE SILENT ex:sparql { ?s ?p ?o } }",
+        "SELECT * WHERE { ?e a <http://example.org/Endpoint> SERVICE ?e { ?s ?p ?o } }",
+    ],
+)
 def test_service_is_refused(service: Service, client: httpx.Client, query: str) -> None:
     response = client.get(service.sparql, params={"query": query})
     assert response.status_code == 400
@@ -324,19 +385,27 @@ def test_words_in_strings_are_not_keywords(service: Service, client: httpx.Clien
 
 # --- CORS and logs ------------------------------------------------------------------------------
 
+
 def test_cors_for_reading(service: Service, client: httpx.Client) -> None:
     origin = {"Origin": "https://example.org"}
     response = client.get(service.sparql, params={"query": ASK}, headers=origin)
     assert response.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in response.headers
-    preflight = client.options(service.sparql, headers={
-        **origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    preflight = client.options(
+        service.sparql,
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
 
 
-def test_one_log_line_per_request_and_no_token(service: Service, client: httpx.Client,
-                                               processes: Processes) -> None:
+def test_one_log_line_per_request_and_no_token(
+    service: Service, client: httpx.Client, processes: Processes
+) -> None:
     client.get(service.sparql, params={"query": ASK, "marker": "log-test"})
     client.post(service.update, data={"update": "CLEAR ALL"}, headers={"Authorization": "Bearer wrong-token"})
     log = ""

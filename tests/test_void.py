@@ -14,7 +14,9 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
-def void(service: Service, client: httpx.Client, accept: str = "text/turtle", parser: str = "turtle") -> rdflib.Graph:
+def void(
+    service: Service, client: httpx.Client, accept: str = "text/turtle", parser: str = "turtle"
+) -> rdflib.Graph:
     response = client.get(service.url + "/.well-known/void", headers={"Accept": accept})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].split(";")[0] == accept
@@ -43,21 +45,29 @@ def test_dataset_header(described: tuple[rdflib.Graph, URIRef], service: Service
     assert (dataset, VOID.uriSpace, rdflib.Literal(str(namespaces.ID))) in graph
 
 
-def test_sizes_match_sparql(described: tuple[rdflib.Graph, URIRef], service: Service, client: httpx.Client) -> None:
+def test_sizes_match_sparql(
+    described: tuple[rdflib.Graph, URIRef], service: Service, client: httpx.Client
+) -> None:
     graph, dataset = described
     assert int(graph.value(dataset, VOID.triples)) == count(  # type: ignore[arg-type]
-        service, client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        service, client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    )
     assert int(graph.value(dataset, VOID.classes)) == count(  # type: ignore[arg-type]
-        service, client, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")
+        service, client, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"
+    )
     clusters = count(service, client, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?c a <{namespaces.CTL.Cluster}> }}")
-    partitions = {graph.value(p, VOID["class"]): graph.value(p, VOID.entities)
-                  for p in graph.objects(dataset, VOID.classPartition)}
+    partitions = {
+        graph.value(p, VOID["class"]): graph.value(p, VOID.entities)
+        for p in graph.objects(dataset, VOID.classPartition)
+    }
     assert int(partitions[URIRef(namespaces.CTL.Cluster)]) == clusters  # type: ignore[arg-type]
     subsets = set(graph.objects(dataset, VOID.subset))
     assert URIRef(namespaces.GRAPH_DATA) in subsets and URIRef(namespaces.GRAPH_INFERRED) in subsets
 
 
-def test_dumps_and_service(described: tuple[rdflib.Graph, URIRef], service: Service, client: httpx.Client) -> None:
+def test_dumps_and_service(
+    described: tuple[rdflib.Graph, URIRef], service: Service, client: httpx.Client
+) -> None:
     graph, dataset = described
     dumps = set(graph.objects(dataset, VOID.dataDump))
     assert URIRef(service.url + "/dumps/ctlkg-inferred.ttl") in dumps
@@ -65,7 +75,11 @@ def test_dumps_and_service(described: tuple[rdflib.Graph, URIRef], service: Serv
     assert {URIRef(e["url"]) for e in index} == dumps
     turtle = URIRef(service.url + "/dumps/ctlkg.ttl")
     assert (turtle, RDF.type, DCAT.Distribution) in graph
-    assert (turtle, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/text/turtle")) in graph
+    assert (
+        turtle,
+        DCAT.mediaType,
+        URIRef("https://www.iana.org/assignments/media-types/text/turtle"),
+    ) in graph
     assert (turtle, DCTERMS.license, CC_BY) in graph
     access = graph.value(dataset, DCAT.accessService)
     assert (access, DCAT.endpointURL, URIRef(service.sparql)) in graph
@@ -74,14 +88,23 @@ def test_dumps_and_service(described: tuple[rdflib.Graph, URIRef], service: Serv
 def test_vocabularies_and_examples(described: tuple[rdflib.Graph, URIRef]) -> None:
     graph, dataset = described
     vocabularies = {str(v) for v in graph.objects(dataset, VOID.vocabulary)}
-    assert {str(namespaces.CTL), "http://www.w3.org/ns/org#", "http://www.w3.org/2004/02/skos/core#"} <= vocabularies
+    assert {
+        str(namespaces.CTL),
+        "http://www.w3.org/ns/org#",
+        "http://www.w3.org/2004/02/skos/core#",
+    } <= vocabularies
     examples = list(graph.objects(dataset, VOID.exampleResource))
     assert examples and all(str(e).startswith(str(namespaces.ID) + "cluster/") for e in examples)
 
 
-@pytest.mark.parametrize("accept, parser", [
-    ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"), ("application/n-triples", "nt"),
-])
+@pytest.mark.parametrize(
+    "accept, parser",
+    [
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-triples", "nt"),
+    ],
+)
 def test_other_formats(service: Service, client: httpx.Client, accept: str, parser: str) -> None:
     graph = void(service, client, accept, parser)
     assert (URIRef(service.url + "/.well-known/void#dataset"), RDF.type, VOID.Dataset) in graph

@@ -122,11 +122,12 @@ class Backend(Protocol):
         """Run an ASK over the default graph."""
         ...
 
-    def run(self, query: str, *, dataset: Dataset, limits: Limits) -> Result:
+    def run(self, query: str, *, dataset: Dataset, limits: Limits, base_iri: str | None = None) -> Result:
         """Run any query form for the protocol: dataset as given, at most ``limits.max_rows`` kept.
 
         The result is structured, not serialised, so ``ctlkg.results`` writes it in whatever media
-        type the client negotiated, the same way for every backend.
+        type the client negotiated, the same way for every backend. ``base_iri`` resolves relative
+        IRIs (the protocol lets the service pick it: we use the endpoint; a remote engine uses its own).
         """
         ...
 

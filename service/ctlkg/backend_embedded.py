@@ -60,10 +60,12 @@ class EmbeddedBackend:
         named_graphs: list[ox.NamedNode | ox.BlankNode] | None,
         bindings: Bindings | None = None,
         implicit_prefixes: bool = False,
+        base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         try:
             return self._store.query(
                 query,
+                base_iri=base_iri,
                 default_graph=default_graph,
                 named_graphs=named_graphs,
                 substitutions={ox.Variable(k): v for k, v in bindings.items()} if bindings else None,
@@ -104,7 +106,7 @@ class EmbeddedBackend:
             raise QuerySyntaxError("expected an ASK query")
         return bool(result)
 
-    def run(self, query: str, *, dataset: Dataset, limits: Limits) -> Result:
+    def run(self, query: str, *, dataset: Dataset, limits: Limits, base_iri: str | None = None) -> Result:
         deadline = time.monotonic() + limits.timeout
         if dataset.given:
             default: list[GraphName] | None = _nodes(dataset.default_graphs or ())
@@ -113,7 +115,7 @@ class EmbeddedBackend:
             # No dataset in the request: the query's FROM clauses apply, else our union.
             default = None if _names_dataset(query) else _nodes(default_graph_iris())
             named = None
-        result = self._query(query, default_graph=default, named_graphs=named)
+        result = self._query(query, default_graph=default, named_graphs=named, base_iri=base_iri)
         if isinstance(result, ox.QueryBoolean):
             return Boolean(bool(result))
         try:

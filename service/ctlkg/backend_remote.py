@@ -139,7 +139,8 @@ class RemoteBackend:
             raise QuerySyntaxError("expected an ASK query")
         return bool(result)
 
-    def run(self, query: str, *, dataset: Dataset, limits: Limits) -> Result:
+    def run(self, query: str, *, dataset: Dataset, limits: Limits, base_iri: str | None = None) -> Result:
+        # base_iri is not sent: the engine resolves relative IRIs against its own endpoint.
         if not dataset.given and not lexer.outline(query).names_dataset:
             dataset = Dataset(default_graph_iris(), ALL_GRAPHS)
         result = _parse(self._query(query, dataset, limits.timeout))

@@ -239,8 +239,12 @@ def stats(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default 8000).")] = None,
-    store_dir: Annotated[Path | None, typer.Option("--store-dir", help="A store built by `ctlkg build`.")] = None,
-    endpoint: Annotated[str | None, typer.Option(help="Answer from this remote SPARQL query endpoint.")] = None,
+    store_dir: Annotated[
+        Path | None, typer.Option("--store-dir", help="A store built by `ctlkg build`.")
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option(help="Answer from this remote SPARQL query endpoint.")
+    ] = None,
     update_endpoint: Annotated[
         str | None, typer.Option("--update-endpoint", help="The remote engine's SPARQL Update endpoint.")
     ] = None,
@@ -271,7 +275,9 @@ def load(
         str | None, typer.Option(help="Graph Store Protocol endpoint; each graph is PUT there instead.")
     ] = None,
     data: Annotated[list[Path] | None, typer.Option("--data", help="Data folder or files.")] = None,
-    check: Annotated[bool, typer.Option("--check/--no-check", help="Refuse data that breaks a shape.")] = True,
+    check: Annotated[
+        bool, typer.Option("--check/--no-check", help="Refuse data that breaks a shape.")
+    ] = True,
 ) -> None:
     """Push the validated ontology, shapes, data and inferences to a SPARQL engine, one named graph each."""
     from ctlkg import loader

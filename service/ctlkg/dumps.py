@@ -18,8 +18,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ctlkg import exports, negotiation, store
 from ctlkg.backend import Backend
+from ctlkg.base_url import public_base
 from ctlkg.config import Settings
-from ctlkg.dependencies import public_base
 from ctlkg.errors import NotAcceptable, NotFound
 
 #: File name -> (format, inferred, gzipped), for every dump we serve.

@@ -7,8 +7,9 @@ The header (grlc's convention) keeps each file valid SPARQL that anyone can past
     #+   - {name: lang, type: string, default: en, enum: [en, it], description: Language of the labels.}
 
 It is read strictly, because a header that silently disagrees with its query turns into an API that
-silently answers nothing: unknown keys, a parameter the query never reads, a variable the query reads
-but nothing binds (a forgotten parameter) are all errors. Values reach the engine only as bindings.
+silently answers nothing: unknown keys, a parameter the query never reads or reads where bound values
+do not reach (see ``sparql_variables``), a variable the query reads but nothing binds (a forgotten
+parameter) are all errors. Values reach the engine only as bindings, never as query text.
 """
 
 from __future__ import annotations
@@ -175,6 +176,9 @@ def _check_variables(body: str, params: tuple[Param, ...], where: str) -> tuple[
         if name not in usage.columns:
             # Bindings are SEP-0007 substitutions, which only reach the variables a SELECT returns.
             raise HeaderError(f"{where}: parameter '{name}' must be in the top-level SELECT as ?{name}")
+    if misplaced := sorted(names & usage.nested):
+        raise HeaderError(f"{where}: parameter '{misplaced[0]}' is used inside a sub-SELECT, UNION, GRAPH or "
+                          "nested group, where bound values do not reach: use it in the top-level group")
     if undeclared := sorted(usage.free - names):
         listed = ", ".join("?" + v for v in undeclared)
         raise HeaderError(f"{where}: {listed} read but never bound by the query: declare as parameters")

@@ -59,6 +59,7 @@ FORMAT_NAMES: dict[str, dict[Kind, str]] = {
     "jsonld": {"triples": JSONLD},
     "json-ld": {"triples": JSONLD},
     "rdfxml": {"triples": RDFXML},
+    "rdf+xml": {"triples": RDFXML},
     "rdf": {"triples": RDFXML},
 }
 
@@ -128,13 +129,25 @@ def canonical(media_type: str, kind: Kind = "solutions") -> str:
     return ALIASES.get(media_type, media_type)
 
 
-def choose(kind: Kind, *, accept: str | None, format_name: str | None, html: bool = False) -> str | None:
-    """Pick the response type for one kind of answer: `format` wins over Accept; HTML only if offered."""
-    if format_name:
-        name = format_name.strip().lower()
-        if "/" in name:
-            return canonical(name, kind) if name in OFFERS[kind] else None
-        return FORMAT_NAMES.get(name, {}).get(kind)
+def _named(name: str, kind: Kind) -> str | None:
+    name = name.strip().lower()
+    if "/" in name:
+        return canonical(name, kind) if name in OFFERS[kind] else None
+    return FORMAT_NAMES.get(name, {}).get(kind)
+
+
+def choose(
+    kind: Kind, *, accept: str | None, format_name: str | Sequence[str] | None, html: bool = False
+) -> str | None:
+    """Pick the response type for one kind of answer: `format` wins over Accept; HTML only if offered.
+
+    Several `format` values are allowed (SPARQLWrapper sends a name and a media type) and the first
+    that fits this kind of answer is used; when none fits, nothing is acceptable.
+    """
+    names = [format_name] if isinstance(format_name, str) else list(format_name or [])
+    names = [name for name in names if name.strip()]
+    if names:
+        return next((media for name in names if (media := _named(name, kind)) is not None), None)
     offers = (*OFFERS[kind], HTML) if html else OFFERS[kind]
     picked = negotiate(accept, offers)
     return None if picked is None else canonical(picked, kind)

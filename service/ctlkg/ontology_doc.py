@@ -97,9 +97,20 @@ class _Builder:
 
     def link(self, node: Node) -> Link | str:
         if not isinstance(node, ox.NamedNode):
-            return self.g.render(node)
+            return self.restriction(node) or self.g.render(node)
         label = self.g.text(node, RDFS + "label", self.lang) or links.curie(node.value)
         return Link(label, links.curie(node.value), links.href(node.value))
+
+    def restriction(self, node: Node) -> str | None:
+        """An OWL restriction in Manchester syntax (``ctl:memberOf some ctl:Cluster``), else None."""
+        on = self.g.value(node, OWL + "onProperty")
+        if on is None:
+            return None
+        for key, word in (("someValuesFrom", "some"), ("allValuesFrom", "only"), ("hasValue", "value")):
+            filler = self.g.value(node, OWL + key)
+            if filler is not None:
+                return f"{self.g.render(on)} {word} {self.g.render(filler)}"
+        return None
 
     def links(self, subject: object, predicate: str) -> list[Link | str]:
         return [self.link(o) for o in self.g.objects(subject, predicate)]
@@ -195,6 +206,11 @@ class _Builder:
         doc.shapes = self.shapes_for(node)
         return doc
 
+    def inverses(self, node: ox.NamedNode) -> list[Node]:
+        """Inverses declared either way round: ``owl:inverseOf`` is symmetric; a file may state it once."""
+        stated = self.g.objects(node, OWL + "inverseOf")
+        return stated + [s for s in self.g.subjects(OWL + "inverseOf", node) if s not in stated]
+
     def prop(self, node: ox.NamedNode) -> TermDoc:
         g = self.g
         types = {
@@ -209,15 +225,7 @@ class _Builder:
             [
                 ("domain", self.links(node, RDFS + "domain")),
                 ("range", self.links(node, RDFS + "range")),
-                (
-                    "inverse",
-                    self.links(node, OWL + "inverseOf")
-                    + [
-                        self.link(s)
-                        for s in g.subjects(OWL + "inverseOf", node)
-                        if s not in g.objects(node, OWL + "inverseOf")
-                    ],
-                ),
+                ("inverse", [self.link(n) for n in self.inverses(node)]),
                 ("subproperty_of", self.links(node, RDFS + "subPropertyOf")),
                 ("subproperties", [self.link(s) for s in g.subjects(RDFS + "subPropertyOf", node)]),
                 ("chain", chains),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from starlette.requests import Request
 
 from ctlkg.backend import Dataset
@@ -39,6 +40,11 @@ class Operation:
         """The protocol dataset; naming either list replaces the default dataset altogether."""
         if not self.all(default) and not self.all(named):
             return Dataset()
+        for iri in self.all(default) + self.all(named):
+            try:
+                ox.NamedNode(iri)
+            except ValueError as exc:
+                raise QueryRefused(f"graph names must be absolute IRIs, not {iri!r}: {exc}") from exc
         return Dataset(tuple(self.all(default)), tuple(self.all(named)))
 
 

@@ -38,10 +38,14 @@ A file starts with a `#+ ` header (YAML after `#+ `, so the file stays valid SPA
 optionally `params` and `tags`. A parameter has `name`, `type` (`iri`, `string`, `integer`, `decimal`,
 `boolean`), `description`, and optionally `default` (without one it is required), `enum` (the allowed
 values) and, for an `iri`, `class` (a prefixed name such as `ctl:Cluster`). The body is a `SELECT` that
-names its columns and selects every parameter as a variable of the same name (`?lang`): bindings are
-SEP-0007 substitutions, which reach only the variables a query returns. The header is read strictly:
-an unknown key, a parameter the body does not use, or a variable the body reads but nothing binds
-(a forgotten parameter) stops the catalogue from loading, and the tests load and run every file.
+names its columns and selects every parameter as a variable of the same name (`?lang`): Oxigraph binds
+values as SEP-0007 substitutions, which reach only the variables a query returns. Use parameters in the
+top-level group only (its patterns and FILTERs, the FILTERs of its OPTIONALs, GROUP BY, HAVING): a
+remote engine gets the values as a VALUES block opening that group, which sub-SELECTs, UNION branches
+and nested groups do not see; fetch labels there in both languages and choose at the top level. The
+header is read strictly: an unknown key, a parameter the body does not use or uses where values do not
+reach, or a variable the body reads but nothing binds (a forgotten parameter) stops the catalogue from
+loading, and the tests load and run every file, checking that both ways of binding give the same rows.
 Compare parameters explicitly (`FILTER(?flag = true)`, not `FILTER(?flag)`): Oxigraph folds a bare
 substituted variable in a FILTER or BIND to unbound.
 

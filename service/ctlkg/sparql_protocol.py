@@ -14,8 +14,8 @@ from starlette.responses import RedirectResponse, Response
 
 from ctlkg import lexer, negotiation, operation, results, service_description
 from ctlkg.backend import Backend, Limits
+from ctlkg.base_url import public_base
 from ctlkg.config import Settings
-from ctlkg.dependencies import public_base
 from ctlkg.errors import NotAcceptable, QueryRefused
 from ctlkg.negotiation import HTML, Kind
 from ctlkg.runner import Runner
@@ -93,7 +93,7 @@ class Protocol:
         if outline.is_update:
             raise QueryRefused(READ_ONLY)
         refuse_services(outline, self.settings.service_allowlist)
-        accept, format_name = request.headers.get("accept"), op.one("format")
+        accept, format_name = request.headers.get("accept"), op.all("format")
         kind = KINDS.get(outline.form or "")
         media = negotiation.choose(kind, accept=accept, format_name=format_name, html=True) if kind else None
         if kind is not None and media is None:
@@ -104,9 +104,10 @@ class Protocol:
             return RedirectResponse(QUERY_PAGE + "?" + urlencode(pairs), status_code=303)
         dataset, timeout = op.dataset(), self._timeout(op)
         limits = Limits(max_rows=self.settings.max_rows, timeout=timeout)
+        base_iri = public_base(request, self.settings) + "sparql"
 
         def work() -> tuple[bytes, str, bool]:
-            result = self.backend.run(query, dataset=dataset, limits=limits)
+            result = self.backend.run(query, dataset=dataset, limits=limits, base_iri=base_iri)
             chosen = media or negotiation.choose(results.kind_of(result), accept=accept,
                                                  format_name=format_name)
             if chosen is None:
@@ -122,7 +123,7 @@ class Protocol:
 
     async def describe(self, request: Request, op: operation.Operation) -> Response:
         media = negotiation.choose("triples", accept=request.headers.get("accept"),
-                                   format_name=op.one("format"), html=True)
+                                   format_name=op.all("format"), html=True)
         if media == HTML:
             return RedirectResponse(QUERY_PAGE, status_code=303)
         if media is None:

@@ -47,6 +47,12 @@ class Updates:
         if not hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8")):
             raise Forbidden("the bearer token is not valid")
 
+    def known(self) -> frozenset[writes.Violation]:
+        """The violations the stored data has: computed at the first write, then kept up to date."""
+        if self._known is None:
+            self._known = writes.current_violations(self.backend)
+        return self._known
+
     async def update(self, request: Request) -> Response:
         """Apply a SPARQL update (POST form or application/sparql-update) to the asserted data."""
         self.authorise(request)
@@ -68,9 +74,7 @@ class Updates:
         await asyncio.to_thread(writes.check_syntax, text)
         async with self._lock:
             # Not under the query time limit: a write stopped half-way could still land after we answered.
-            if self._known is None:
-                self._known = await asyncio.to_thread(writes.current_violations, self.backend)
-            outcome = await asyncio.to_thread(writes.apply, self.backend, text, known=self._known)
+            outcome = await asyncio.to_thread(writes.apply, self.backend, text, known=self.known)
             self._known = outcome.violations
             self.on_change()
         return JSONResponse({

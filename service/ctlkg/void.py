@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from ctlkg import exports, namespaces, negotiation, results
 from ctlkg.backend import ALL_GRAPHS, Backend, Term
+from ctlkg.base_url import public_base
 from ctlkg.config import Settings
-from ctlkg.dependencies import public_base
 from ctlkg.dumps import FILES
 from ctlkg.errors import NotAcceptable
 from ctlkg.runner import Runner

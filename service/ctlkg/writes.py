@@ -7,6 +7,7 @@ read-only named graphs; a refused write leaves the store exactly as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -99,9 +100,10 @@ def check_syntax(update: str) -> None:
         raise BackendError(f"the update failed: {exc}") from exc
 
 
-def apply(backend: Backend, update: str, *, known: frozenset[Violation] = frozenset()) -> Outcome:
+def apply(backend: Backend, update: str, *, known: Callable[[], frozenset[Violation]] = frozenset) -> Outcome:
     """Run ``update``; raise WriteRefused (with the report) if the result breaks a shape that the data
-    did not already break (``known``: shipped data may carry violations; a write must not add any).
+    did not already break (``known()``, asked only when needed: shipped data may carry violations,
+    a write must not add any).
     """
     current = {iri: backend.graph(iri) for iri in (namespaces.GRAPH_DATA, *READ_ONLY_GRAPHS)}
     scratch = _scratch(current)
@@ -117,7 +119,7 @@ def apply(backend: Backend, update: str, *, known: frozenset[Violation] = frozen
     data_graph = to_rdflib(data)
     report = validate(data_graph, ontology=ontology, shapes=to_rdflib(current[namespaces.GRAPH_SHAPES]))
     found = violations(report)
-    added = found - known
+    added = found - known()
     if added:
         raise WriteRefused(
             f"the update was not applied: the data would break {len(added)} more shape constraint(s)",
