@@ -24,7 +24,7 @@ def oxigraph_store() -> ox.Store:
 def select(query: str, *, inferred: bool = True) -> list[dict[str, str]]:
     """Run a SELECT over the union graph; terms come back as plain strings (IRI or lexical form)."""
     result = oxigraph_store().query(
-        query, default_graph=store.default_graphs(inferred=inferred), prefixes=namespaces.PREFIXES
+        query, default_graph=store.query_default_graph(inferred=inferred), prefixes=namespaces.PREFIXES
     )
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
@@ -33,7 +33,7 @@ def select(query: str, *, inferred: bool = True) -> list[dict[str, str]]:
 
 def ask(query: str, *, inferred: bool = True) -> bool:
     result = oxigraph_store().query(
-        query, default_graph=store.default_graphs(inferred=inferred), prefixes=namespaces.PREFIXES
+        query, default_graph=store.query_default_graph(inferred=inferred), prefixes=namespaces.PREFIXES
     )
     assert isinstance(result, ox.QueryBoolean)
     return bool(result)

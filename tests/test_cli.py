@@ -101,7 +101,9 @@ def test_export_parses(fmt: str) -> None:
 
 
 def test_export_files_with_gzip_and_graphs(tmp_path: Path) -> None:
-    result = run("export", "--format", "nquads", "--format", "turtle", "--inferred", "--gzip", "--out", str(tmp_path))
+    result = run(
+        "export", "--format", "nquads", "--format", "turtle", "--inferred", "--gzip", "--out", str(tmp_path)
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ctlkg-inferred.nq.gz", "ctlkg-inferred.ttl.gz"]
 
@@ -109,8 +111,17 @@ def test_export_files_with_gzip_and_graphs(tmp_path: Path) -> None:
 def test_stats_shows_all_nine_clusters() -> None:
     result = run("stats")
     assert result.returncode == 0, result.stderr
-    for name in ("Fabbrica Intelligente", "Agrifood", "Mobilità", "Scienze della Vita", "Ambienti di Vita",
-                 "Smart Cities", "Aerospace", "Energy Cleantech", "Green Chemistry"):
+    for name in (
+        "Fabbrica Intelligente",
+        "Agrifood",
+        "Mobilità",
+        "Scienze della Vita",
+        "Ambienti di Vita",
+        "Smart Cities",
+        "Aerospace",
+        "Energy Cleantech",
+        "Green Chemistry",
+    ):
         assert name in result.stdout
 
 
@@ -119,6 +130,13 @@ def test_build_then_query_the_store(tmp_path: Path) -> None:
     built = run("build", "--out", str(store_dir))
     assert built.returncode == 0, built.stderr
     assert "validate" in built.stderr and "reason" in built.stderr
-    result = run("query", "--store-dir", str(store_dir), "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?c a ctl:Cluster }",
-                 "--format", "json")
+    result = run(
+        "query",
+        "--store-dir",
+        str(store_dir),
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c a ctl:Cluster }",
+        "--format",
+        "json",
+    )
     assert json.loads(result.stdout)["results"]["bindings"][0]["n"]["value"] == "9"

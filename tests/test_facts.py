@@ -31,11 +31,15 @@ def test_nine_clusters() -> None:
     assert len(select("SELECT ?c WHERE { ?c a ctl:Cluster }")) == 9
 
 
-@pytest.mark.parametrize(("slug", "total", "companies", "research", "others"), [pytest.param(*s, id=s[0]) for s in STATS])
+@pytest.mark.parametrize(
+    ("slug", "total", "companies", "research", "others"), [pytest.param(*s, id=s[0]) for s in STATS]
+)
 def test_member_counts(slug: str, total: int, companies: int, research: int, others: int) -> None:
     rows = select(f"""SELECT ?t ?c ?r ?o WHERE {{ cluster:{slug} ctl:hasStatistics ?s .
         ?s ctl:totalMembers ?t ; ctl:companyCount ?c ; ctl:researchOrganisationCount ?r ; ctl:otherEntityCount ?o }}""")
-    assert [(int(r["t"]), int(r["c"]), int(r["r"]), int(r["o"])) for r in rows] == [(total, companies, research, others)]
+    assert [(int(r["t"]), int(r["c"]), int(r["r"]), int(r["o"])) for r in rows] == [
+        (total, companies, research, others)
+    ]
 
 
 def test_region_totals() -> None:
@@ -85,7 +89,9 @@ def test_afil_website_is_an_iri() -> None:
     ],
 )
 def test_network_participants(network: str, clusters: set[str]) -> None:
-    found = _column(f"SELECT ?c WHERE {{ ?c a ctl:Cluster ; ctl:participatesInNetwork network:{network} }}", "c")
+    found = _column(
+        f"SELECT ?c WHERE {{ ?c a ctl:Cluster ; ctl:participatesInNetwork network:{network} }}", "c"
+    )
     assert _locals(found) == clusters
 
 
@@ -97,12 +103,16 @@ def test_tav_is_in_vanguard_only_through_its_pilot() -> None:
 def test_fanghi_partners_and_lead() -> None:
     partners = _column("SELECT ?o WHERE { project:fanghi ctl:hasPartner ?o }", "o")
     assert len(partners) == 6
-    assert ask("ASK { project:fanghi ctl:hasLead organisation:a2a-ambiente . organisation:a2a-ambiente ctl:memberOf cluster:le2c }")
+    assert ask(
+        "ASK { project:fanghi ctl:hasLead organisation:a2a-ambiente . organisation:a2a-ambiente ctl:memberOf cluster:le2c }"
+    )
 
 
 def test_fanghi_synergies() -> None:
-    assert ask("ASK { project:fanghi ctl:addressesComponent pnrr:M2C1 ; ctl:addressesEcosystem ecosystem:sostenibilita ;"
-               " ctl:fundedBy programme:call-hub-ricerca-innovazione }")
+    assert ask(
+        "ASK { project:fanghi ctl:addressesComponent pnrr:M2C1 ; ctl:addressesEcosystem ecosystem:sostenibilita ;"
+        " ctl:fundedBy programme:call-hub-ricerca-innovazione }"
+    )
 
 
 def test_r_aces() -> None:
@@ -134,14 +144,20 @@ def test_no_cluster_contributes_to_mission_5() -> None:
 
 
 def test_components_no_cluster_covers() -> None:
-    found = _column("""SELECT ?k WHERE { ?k a ctl:PNRRComponent
-        FILTER NOT EXISTS { ?c ctl:contributesToComponent ?k } }""", "k")
+    found = _column(
+        """SELECT ?k WHERE { ?k a ctl:PNRRComponent
+        FILTER NOT EXISTS { ?c ctl:contributesToComponent ?k } }""",
+        "k",
+    )
     assert _locals(found) == {"M2C4", "M3C1", "M4C1", "M5C1", "M5C2", "M5C3"}
 
 
 def test_ecosystem_reached_by_no_project() -> None:
-    found = _column("""SELECT ?e WHERE { ?e a ctl:InnovationEcosystem
-        FILTER NOT EXISTS { ?c ctl:alignedWithEcosystem ?e } }""", "e")
+    found = _column(
+        """SELECT ?e WHERE { ?e a ctl:InnovationEcosystem
+        FILTER NOT EXISTS { ?c ctl:alignedWithEcosystem ?e } }""",
+        "e",
+    )
     assert _locals(found) == {"cultura-conoscenza"}
 
 
@@ -154,7 +170,10 @@ def test_lac_technology_area() -> None:
 
 
 def test_shared_technology_areas() -> None:
-    found = _column("SELECT ?a WHERE { cluster:scienze-vita ctl:hasTechnologyArea ?a . cluster:tav ctl:hasTechnologyArea ?a }", "a")
+    found = _column(
+        "SELECT ?a WHERE { cluster:scienze-vita ctl:hasTechnologyArea ?a . cluster:tav ctl:hasTechnologyArea ?a }",
+        "a",
+    )
     assert _locals(found) == {"digital-health", "salute-benessere"}
 
 
@@ -173,11 +192,15 @@ def test_eu_project_programmes(project: str, programme: str) -> None:
 
 
 def test_interreg_programmes_are_narrower_than_interreg() -> None:
-    assert ask("ASK { programme:interreg-europe skos:broader programme:interreg . programme:interreg-alpine-space skos:broader programme:interreg }")
+    assert ask(
+        "ASK { programme:interreg-europe skos:broader programme:interreg . programme:interreg-alpine-space skos:broader programme:interreg }"
+    )
 
 
 def test_shine_and_olympics_synergies() -> None:
-    assert ask("ASK { project:shine ctl:addressesComponent pnrr:M2C2 . project:lac-olimpiadi-2026 ctl:addressesComponent pnrr:M3C2 }")
+    assert ask(
+        "ASK { project:shine ctl:addressesComponent pnrr:M2C2 . project:lac-olimpiadi-2026 ctl:addressesComponent pnrr:M3C2 }"
+    )
 
 
 def test_healps2_addresses_tourism_and_culture() -> None:
@@ -185,7 +208,9 @@ def test_healps2_addresses_tourism_and_culture() -> None:
 
 
 def test_agrifood_projects_are_horizon_europe_proposals() -> None:
-    rows = select("SELECT ?p WHERE { cluster:agrifood ctl:hasCurrentProject ?p . ?p ctl:fundedBy programme:horizon-europe ; ctl:stage stage:proposal }")
+    rows = select(
+        "SELECT ?p WHERE { cluster:agrifood ctl:hasCurrentProject ?p . ?p ctl:fundedBy programme:horizon-europe ; ctl:stage stage:proposal }"
+    )
     assert len(rows) == 2
 
 

@@ -79,17 +79,23 @@ def test_every_term_has_labels_comments_and_definer(ontology: Graph) -> None:
 
 def test_object_properties_have_domain_or_range_and_inverses_are_mutual(ontology: Graph) -> None:
     for prop in ontology.subjects(RDF.type, OWL.ObjectProperty):
-        assert ontology.value(prop, RDFS.domain) or ontology.value(prop, RDFS.range) or prop in {
-            namespaces.CTL.cooperatesWith, namespaces.CTL.followsOn, namespaces.CTL.features
-        }, prop
+        assert (
+            ontology.value(prop, RDFS.domain)
+            or ontology.value(prop, RDFS.range)
+            or prop in {namespaces.CTL.cooperatesWith, namespaces.CTL.followsOn, namespaces.CTL.features}
+        ), prop
         for inverse in ontology.objects(prop, OWL.inverseOf):
             assert (inverse, OWL.inverseOf, prop) in ontology, (prop, inverse)
 
 
 def test_property_chains_for_the_mission(ontology: Graph) -> None:
     chained = {s for s in ontology.subjects(OWL.propertyChainAxiom, None)}
-    assert {namespaces.CTL.contributesToMission, namespaces.CTL.contributesToComponent,
-            namespaces.CTL.alignedWithEcosystem, namespaces.CTL.addressesMission} <= chained
+    assert {
+        namespaces.CTL.contributesToMission,
+        namespaces.CTL.contributesToComponent,
+        namespaces.CTL.alignedWithEcosystem,
+        namespaces.CTL.addressesMission,
+    } <= chained
 
 
 def test_every_ctl_term_used_anywhere_is_declared(ontology: Graph, everything: Graph) -> None:

@@ -1,4 +1,4 @@
-"""OWL RL reasoning: concrete inferences (chains, inverses, subclasses, restrictions), kept apart from the data."""
+"""OWL RL reasoning: concrete inferences (chains, inverses, subclasses, restrictions), kept apart from data."""
 
 from __future__ import annotations
 
@@ -36,21 +36,35 @@ def data() -> Graph:
         # property chain hasProject o addressesComponent
         pytest.param("cluster:clm", "ctl:contributesToComponent", "pnrr:M2C2", id="chain-component"),
         # property chain hasProject o addressesEcosystem, then subproperty of coversEcosystem
-        pytest.param("cluster:afil", "ctl:alignedWithEcosystem", "ecosystem:connettivita-informazione", id="chain-eco"),
-        pytest.param("cluster:afil", "ctl:coversEcosystem", "ecosystem:manifatturiero-avanzato", id="subproperty"),
+        pytest.param(
+            "cluster:afil", "ctl:alignedWithEcosystem", "ecosystem:connettivita-informazione", id="chain-eco"
+        ),
+        pytest.param(
+            "cluster:afil", "ctl:coversEcosystem", "ecosystem:manifatturiero-avanzato", id="subproperty"
+        ),
         # property chain hasProject o fundedBy
         pytest.param("cluster:le2c", "ctl:drawsOnProgramme", "programme:horizon-2020", id="chain-programme"),
         # chain participatesInNetwork o subOrganizationOf: a pilot's guest is in the network
-        pytest.param("cluster:tav", "ctl:participatesInNetwork", "network:vanguard-initiative", id="chain-network"),
+        pytest.param(
+            "cluster:tav", "ctl:participatesInNetwork", "network:vanguard-initiative", id="chain-network"
+        ),
         # inverses
-        pytest.param("organisation:regione-lombardia", "ctl:recognises", "cluster:afil", id="inverse-recognises"),
-        pytest.param("techarea:clean-air", "ctl:technologyAreaOf", "cluster:le2c", id="inverse-technology-area"),
+        pytest.param(
+            "organisation:regione-lombardia", "ctl:recognises", "cluster:afil", id="inverse-recognises"
+        ),
+        pytest.param(
+            "techarea:clean-air", "ctl:technologyAreaOf", "cluster:le2c", id="inverse-technology-area"
+        ),
         pytest.param("network:eusalp", "ctl:networkParticipant", "cluster:tav", id="inverse-network"),
         # hasCurrentProject is a subproperty of hasProject
         pytest.param("cluster:le2c", "ctl:hasProject", "project:fanghi", id="subproperty-project"),
-        pytest.param("organisation:a2a-ambiente", "ctl:participatesIn", "project:fanghi", id="inverse-participant"),
+        pytest.param(
+            "organisation:a2a-ambiente", "ctl:participatesIn", "project:fanghi", id="inverse-participant"
+        ),
         # subproperties up the hierarchy
-        pytest.param("cluster:afil", "ctl:supportedBy", "organisation:regione-lombardia", id="subproperty-support"),
+        pytest.param(
+            "cluster:afil", "ctl:supportedBy", "organisation:regione-lombardia", id="subproperty-support"
+        ),
         pytest.param("cluster:afil", "org:hasSite", "site:afil-bergamo", id="subproperty-org"),
         # subclass typing and the MemberOrganisation restriction
         pytest.param("cluster:afil", "rdf:type", "org:FormalOrganization", id="subclass-org"),

@@ -58,6 +58,7 @@ def test_dataset_lists_the_named_graphs_with_sizes(service: Service, client: htt
         namespaces.GRAPH_SHAPES,
         namespaces.GRAPH_DATA,
         namespaces.GRAPH_INFERRED,
+        namespaces.GRAPH_SYNERGIES,
     }
     assert all(size > 0 for size in names.values())
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{namespaces.GRAPH_DATA}> {{ ?s ?p ?o }} }}"

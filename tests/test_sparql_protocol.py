@@ -383,6 +383,30 @@ def test_words_in_strings_are_not_keywords(service: Service, client: httpx.Clien
     assert client.get(service.sparql, params={"query": query}).json()["boolean"] is True
 
 
+@pytest.mark.parametrize(
+    "params, headers",
+    [
+        pytest.param({"query": ASK}, {"Host": "bad host"}, id="host-with-space"),
+        pytest.param({"query": ASK}, {"Accept": ";;;q=x,/"}, id="broken-accept"),
+        pytest.param({"query": ASK, "timeout": "nan"}, {}, id="nan-timeout"),
+        pytest.param({"query": ASK, "format": "\x00"}, {}, id="nul-format"),
+        pytest.param({"query": "SELECT * WHERE { BIND(<a b> AS ?x) }"}, {}, id="bad-iri-in-query"),
+        pytest.param({"query": ASK, "named-graph-uri": ""}, {}, id="empty-graph-name"),
+        pytest.param("query=%ED%A0%80", {}, id="surrogate-not-utf8"),
+        pytest.param("query=%FF", {}, id="not-utf8"),
+    ],
+)
+def test_hostile_input_is_never_a_500(
+    service: Service, client: httpx.Client, params: dict[str, str] | str, headers: dict[str, str]
+) -> None:
+    if isinstance(params, str):  # sent as written, percent-escapes and all
+        response = client.get(f"{service.sparql}?{params}", headers=headers)
+    else:
+        response = client.get(service.sparql, params=params, headers=headers)
+    assert 200 <= response.status_code < 500, response.text
+    assert "Traceback" not in response.text
+
+
 # --- CORS and logs ------------------------------------------------------------------------------
 
 

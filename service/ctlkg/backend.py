@@ -28,6 +28,7 @@ ALL_GRAPHS: tuple[str, ...] = (
     namespaces.GRAPH_SHAPES,
     namespaces.GRAPH_DATA,
     namespaces.GRAPH_INFERRED,
+    namespaces.GRAPH_SYNERGIES,
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ctlkg import exports, graphs, namespaces, pipeline, store
+from ctlkg import exports, graphs, namespaces, pipeline, store, synergy_graph
 from ctlkg.errors import CtlkgError, ValidationFailed
+from ctlkg.synergy_cli import synergies
 from ctlkg.validation import ValidationReport, validate
 
 app = typer.Typer(
@@ -27,13 +28,13 @@ out = Console(width=None if sys.stdout.isatty() else 240)
 err = Console(stderr=True)
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     turtle = "turtle"
 
 
-class ResultFormat(str, Enum):
+class ResultFormat(StrEnum):
     table = "table"
     csv = "csv"
     tsv = "tsv"
@@ -41,7 +42,7 @@ class ResultFormat(str, Enum):
     xml = "xml"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     turtle = "turtle"
     ntriples = "ntriples"
     nquads = "nquads"
@@ -65,15 +66,21 @@ def _print_report(report: ValidationReport, fmt: ReportFormat, lang: str) -> Non
         style = "red" if f.severity == "Violation" else "yellow"
         where = _short_iri(f.focus_node) + (f" {_short_iri(f.path)}" if f.path else "")
         out.print(f"[{style}]{f.severity:<9}[/{style}] {where}", highlight=False)
-        out.print(f"          {f.message_it if lang == 'it' else f.message_en}", highlight=False, soft_wrap=True)
+        out.print(
+            f"          {f.message_it if lang == 'it' else f.message_en}", highlight=False, soft_wrap=True
+        )
     counts = report.counts()
     verdict = "[green]conforms[/green]" if report.conforms else "[red]does not conform[/red]"
-    out.print(f"Data {verdict}: {counts.get('Violation', 0)} violations, {counts.get('Warning', 0)} warnings.")
+    out.print(
+        f"Data {verdict}: {counts.get('Violation', 0)} violations, {counts.get('Warning', 0)} warnings."
+    )
 
 
 @app.command("validate")
 def validate_cmd(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Turtle files or folders (default: data/).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Turtle files or folders (default: data/).")
+    ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
     lang: Annotated[str, typer.Option(help="Language of the messages: en or it.")] = "en",
 ) -> None:
@@ -86,8 +93,12 @@ def validate_cmd(
 
 @app.command()
 def reason(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Turtle files or folders (default: data/).")] = None,
-    output: Annotated[Path | None, typer.Option("--out", help="Write the inferred triples here (Turtle).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Turtle files or folders (default: data/).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Write the inferred triples here (Turtle).")
+    ] = None,
 ) -> None:
     """Compute the OWL RL inferences and write them apart from the asserted data."""
     compiled = pipeline.compile_graphs(paths, check=False, progress=_progress)
@@ -101,23 +112,29 @@ def reason(
 
 @app.command()
 def build(
-    data: Annotated[list[Path] | None, typer.Option("--data", help="Data folder or files (default: data/).")] = None,
+    data: Annotated[
+        list[Path] | None, typer.Option("--data", help="Data folder or files (default: data/).")
+    ] = None,
     output: Annotated[Path, typer.Option("--out", help="Store directory to create.")] = Path("build/store"),
 ) -> None:
     """Parse, validate, reason and write an on-disk Oxigraph store that `ctlkg serve --store-dir` opens."""
     compiled = pipeline.compile_graphs(data, progress=_progress)
     _progress("store")
     db = store.build_store(compiled, output)
+    _progress("synergies")
+    synergy_graph.materialise(db)
     for stage, seconds in compiled.timings.items():
         err.print(f"  {stage:<9} {seconds:7.2f} s")
-    sizes = {name: store.count_triples(db, iri) for name, iri in store.GRAPHS.items()}
+    sizes = {name: store.count_triples(db, iri) for name, iri in store.ALL_GRAPHS.items()}
     err.print("Built " + str(output) + ": " + ", ".join(f"{n} {c}" for n, c in sizes.items()) + " triples")
 
 
 def _open(store_dir: Path | None, data: list[Path] | None) -> ox.Store:
     if store_dir is not None:
         return store.open_store(store_dir, read_only=True)
-    return store.build_store(pipeline.compile_graphs(data, check=False, progress=_progress))
+    db = store.build_store(pipeline.compile_graphs(data, check=False, progress=_progress))
+    synergy_graph.materialise(db)
+    return db
 
 
 @app.command()
@@ -135,18 +152,26 @@ def query(
     text = expression if expression is not None else Path(file).read_text(encoding="utf-8")  # type: ignore[arg-type]
     db = _open(store_dir, data)
     try:
-        result = db.query(text, default_graph=store.default_graphs(inferred=inferred), prefixes=namespaces.PREFIXES)
+        result = db.query(
+            text, default_graph=store.query_default_graph(inferred=inferred), prefixes=namespaces.PREFIXES
+        )
     except SyntaxError as exc:
         raise CtlkgError(f"query syntax error: {exc}") from exc
     if isinstance(result, ox.QueryBoolean):
         sys.stdout.write(("true" if bool(result) else "false") + "\n")
     elif isinstance(result, ox.QueryTriples):
-        sys.stdout.write((ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=namespaces.PREFIXES) or b"").decode())
+        sys.stdout.write(
+            (ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=namespaces.PREFIXES) or b"").decode()
+        )
     elif fmt is ResultFormat.table:
         _print_table(result)
     else:
-        formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                   "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+        formats = {
+            "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV,
+            "json": ox.QueryResultsFormat.JSON,
+            "xml": ox.QueryResultsFormat.XML,
+        }
         sys.stdout.write((result.serialize(format=formats[fmt.value]) or b"").decode())
 
 
@@ -185,7 +210,9 @@ def export_cmd(
     ],
     inferred: Annotated[bool, typer.Option("--inferred", help="Include the OWL RL inferences.")] = False,
     gzip_: Annotated[bool, typer.Option("--gzip", help="Compress the files.")] = False,
-    output: Annotated[Path | None, typer.Option("--out", help="Folder for the dump files (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the dump files (default: stdout).")
+    ] = None,
     store_dir: Annotated[Path | None, typer.Option("--store-dir", help="A built store.")] = None,
 ) -> None:
     """Export the dataset as Turtle, N-Triples, N-Quads (graphs kept), TriG, JSON-LD or RDF/XML."""
@@ -200,7 +227,8 @@ def export_cmd(
 
 
 STATS_PER_CLASS = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE { ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(ctl:))) }
+SELECT ?class (COUNT(DISTINCT ?s) AS ?instances)
+WHERE { ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(ctl:))) }
 GROUP BY ?class ORDER BY DESC(?instances) ?class
 """
 STATS_PER_CLUSTER = """
@@ -227,10 +255,10 @@ def stats(
 ) -> None:
     """Counts per class and per cluster (inferences included)."""
     db = _open(store_dir, data)
-    for name, iri in store.GRAPHS.items():
+    for name, iri in store.ALL_GRAPHS.items():
         out.print(f"{name:<9} {store.count_triples(db, iri):>7} triples")
     for text in (STATS_PER_CLASS, STATS_PER_CLUSTER):
-        result = db.query(text, default_graph=store.default_graphs(), prefixes=namespaces.PREFIXES)
+        result = db.query(text, default_graph=store.query_default_graph(), prefixes=namespaces.PREFIXES)
         assert isinstance(result, ox.QuerySolutions)
         _print_table(result)
 
@@ -251,18 +279,28 @@ def serve(
     config: Annotated[Path | None, typer.Option(help="A TOML settings file.")] = None,
     write_token: Annotated[
         str | None,
-        typer.Option("--write-token", help="Accept updates at /sparql/update with this bearer token "
-                     "(CTLKG_WRITE_TOKEN keeps it out of the process list)."),
+        typer.Option(
+            "--write-token",
+            help="Accept updates at /sparql/update with this bearer token "
+            "(CTLKG_WRITE_TOKEN keeps it out of the process list).",
+        ),
     ] = None,
 ) -> None:
     """Run the web service: SPARQL endpoint, pages, linked data, dumps (in memory from data/ by default)."""
     from ctlkg import server  # imported here so the other commands start without the web stack
     from ctlkg.config import load_settings
 
-    settings = load_settings(config, {
-        "host": host, "port": port, "store_dir": store_dir, "endpoint": endpoint,
-        "update_endpoint": update_endpoint, "write_token": write_token,
-    })
+    settings = load_settings(
+        config,
+        {
+            "host": host,
+            "port": port,
+            "store_dir": store_dir,
+            "endpoint": endpoint,
+            "update_endpoint": update_endpoint,
+            "write_token": write_token,
+        },
+    )
     server.serve(settings)
 
 
@@ -284,10 +322,20 @@ def load(
 
     compiled = pipeline.compile_graphs(data, check=check, progress=_progress)
     graphs = loader.graphs_of(compiled)
+    _progress("synergies")
+    db = store.build_store(compiled)
+    synergy_graph.materialise(db)
+    graphs[namespaces.GRAPH_SYNERGIES] = list(
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in db.quads_for_pattern(None, None, None, ox.NamedNode(namespaces.GRAPH_SYNERGIES))
+    )
     _progress("load")
     loader.push(graphs, update_endpoint=endpoint, gsp=gsp)
-    sizes = ", ".join(f"{name} {len(graphs[iri])}" for name, iri in store.GRAPHS.items())
+    sizes = ", ".join(f"{name} {len(graphs[iri])}" for name, iri in store.ALL_GRAPHS.items())
     err.print(f"Loaded into {gsp or endpoint}: {sizes} triples")
+
+
+app.command()(synergies)
 
 
 def main() -> None:

@@ -29,7 +29,11 @@ def serialize(db: ox.Store, fmt: str, *, inferred: bool) -> bytes:
     if fmt in DATASET_FORMATS:
         quads = [q for g in graphs for q in db.quads_for_pattern(None, None, None, g)]
         return ox.serialize(quads, format=rdf_format, prefixes=_prefixes(fmt)) or b""
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for g in graphs for q in db.quads_for_pattern(None, None, None, g)}
+    triples = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for g in graphs
+        for q in db.quads_for_pattern(None, None, None, g)
+    }
     return ox.serialize(sorted(triples, key=str), format=rdf_format, prefixes=_prefixes(fmt)) or b""
 
 
@@ -43,7 +47,9 @@ def file_name(fmt: str, *, inferred: bool, compressed: bool = False) -> str:
     return name + ".gz" if compressed else name
 
 
-def write_dumps(db: ox.Store, out_dir: Path, formats: list[str], *, inferred: bool, compressed: bool) -> list[Path]:
+def write_dumps(
+    db: ox.Store, out_dir: Path, formats: list[str], *, inferred: bool, compressed: bool
+) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:

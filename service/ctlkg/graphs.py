@@ -34,7 +34,7 @@ def parse_files(files: Iterable[Path]) -> Graph:
     if namespaces.BASE != namespaces.DEFAULT_BASE:
         rebased = Graph()
         for s, p, o in graph:
-            rebased.add((_rebase(s), _rebase(p), _rebase(o)))  # type: ignore[arg-type]
+            rebased.add((_rebase(s), _rebase(p), _rebase(o)))
         return rebased
     return graph
 

@@ -28,6 +28,8 @@ _TOKEN = re.compile(
 )
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+#: Words that may come before the form: BASE, PREFIX, and SPARQL 1.2's VERSION (which Oxigraph reads).
+PROLOGUE = frozenset({"BASE", "PREFIX", "VERSION"})
 UPDATE_OPERATIONS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
@@ -71,7 +73,7 @@ def where_opening(text: str) -> int | None:
     """
     toks = tokens(text)
     words = [(i, t[1].upper()) for i, t in enumerate(toks) if t[0] == "word"]
-    form = next((w for _, w in words if w not in ("BASE", "PREFIX")), None)
+    form = next((w for _, w in words if w not in PROLOGUE), None)
     start = 0
     if form == "CONSTRUCT":
         where = next((i for i, w in words if w == "WHERE"), None)
@@ -107,10 +109,10 @@ def outline(text: str, *, prefixes: Mapping[str, str] | None = None) -> Outline:
         if word == "PREFIX" and len(following) >= 2 and following[0][0] == "pname":
             if following[1][0] == "iri":
                 declared[following[0][1].rstrip(":")] = following[1][1][1:-1]
-        elif form is None and word not in ("BASE", "PREFIX"):
-            form = word if word in QUERY_FORMS | UPDATE_OPERATIONS else None
-            if form is None:
-                break
+        elif form is None and word not in PROLOGUE:
+            # No early exit when the first word is unknown: SERVICE and LOAD are looked for in the
+            # whole text, so a prologue the engine knows and we do not cannot hide them.
+            form = word if word in QUERY_FORMS | UPDATE_OPERATIONS else ""
         if word == "SERVICE":
             target = [t for t in following if not (t[0] == "word" and t[1].upper() == "SILENT")]
             services.append(_expand(*target[0], declared) if target else "")
@@ -118,4 +120,4 @@ def outline(text: str, *, prefixes: Mapping[str, str] | None = None) -> Outline:
             loads = True
         elif word in ("FROM", "USING", "WITH"):
             names_dataset = True
-    return Outline(form, tuple(services), loads, names_dataset)
+    return Outline(form or None, tuple(services), loads, names_dataset)

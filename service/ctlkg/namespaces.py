@@ -20,6 +20,8 @@ GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_DATA = BASE + "graph/data"
 GRAPH_INFERRED = BASE + "graph/inferred"
 GRAPH_SHAPES = BASE + "graph/shapes"
+#: Derived from the others at build time: the scored synergies between pairs of clusters.
+GRAPH_SYNERGIES = BASE + "graph/synergies"
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
@@ -47,8 +49,26 @@ PREFIXES: dict[str, str] = {
 }
 #: One prefix per kind of instance (Turtle prefixed names cannot contain "/").
 INSTANCE_KINDS = (
-    "cluster", "organisation", "stats", "site", "city", "region", "project", "story", "group", "event",
-    "agreement", "person", "network", "ecosystem", "pnrr", "techarea", "programme", "stage", "scheme", "source",
+    "cluster",
+    "organisation",
+    "stats",
+    "site",
+    "city",
+    "region",
+    "project",
+    "story",
+    "group",
+    "event",
+    "agreement",
+    "person",
+    "network",
+    "ecosystem",
+    "pnrr",
+    "techarea",
+    "programme",
+    "stage",
+    "scheme",
+    "source",
 )
 PREFIXES.update({kind: f"{ID}{'statistics' if kind == 'stats' else kind}/" for kind in INSTANCE_KINDS})
 PREFIXES["section"] = f"{ID}source/ctl-report-2022/"

@@ -1,11 +1,13 @@
 """The OWL RL rules our ontology needs, as SPARQL updates run to a fixed point inside an Oxigraph store.
 
-owlrl (``ctlkg.reasoning``) stays the reference, but it takes minutes past a hundred clusters. These rules
-read the axioms from the store (so they follow the ontology as it changes) and derive the same triples that
-``reasoning.infer`` keeps: first the schema closure (subclasses, subproperties, domains, ranges), then the
-instance rules evaluated semi-naively, each round joining only the previous round's new triples (the
-*delta*). An ontology that uses a construct these rules do not cover is refused (``UnsupportedOntology``)
-instead of being reasoned over partly: the fast path must never be silently weaker than the reference.
+owlrl (``ctlkg.reasoning``) stays the reference, but it takes minutes past a hundred clusters. Here the
+schema is closed first by generic rules (scm-*), then compiled: every single-premise rule (prp-spo1,
+prp-inv, prp-symp, prp-dom, prp-rng, cax-sco) is folded into one INSERT per predicate and per class, so
+each asserted triple is read once and all it entails is written at once, with no join and no test of
+novelty. The multi-premise rules (prp-spo2 chains, prp-trp, cls-svf1) then run semi-naively: each round
+joins only the previous round's new triples. ``reasoning.infer``'s filter is applied at the end, so the
+result is the same set of triples (tests/test_fastbuild_equivalence.py). An ontology using a construct these
+rules leave out is refused (``UnsupportedOntology``): the fast path must never be silently weaker.
 """
 
 from __future__ import annotations
@@ -16,60 +18,17 @@ import pyoxigraph as ox
 
 from ctlkg import namespaces
 from ctlkg.errors import CtlkgError
+from ctlkg.rules_schema import PREFIXES, Schema, UnsupportedOntology, close_schema, read_schema
 
-PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-"""
-DELTA = namespaces.BASE + "graph/reasoning-delta"
-NEXT = namespaces.BASE + "graph/reasoning-next"
+__all__ = ["Outcome", "UnsupportedOntology", "infer"]
 
-#: scm-sco, scm-spo, scm-cls, scm-eqc1/2, scm-dom1/2, scm-rng1/2 (OWL 2 RL, table 9), as INSERT templates.
-SCHEMA_RULES = (
-    ("?a rdfs:subClassOf ?c", "?a rdfs:subClassOf ?b . ?b rdfs:subClassOf ?c . FILTER(?a != ?c)"),
-    ("?a rdfs:subPropertyOf ?c", "?a rdfs:subPropertyOf ?b . ?b rdfs:subPropertyOf ?c . FILTER(?a != ?c)"),
-    ("?c rdfs:subClassOf owl:Thing", "?c a owl:Class . FILTER(?c != owl:Thing)"),
-    ("?a rdfs:subClassOf ?b . ?b rdfs:subClassOf ?a", "?a owl:equivalentClass ?b . FILTER(?a != ?b)"),
-    ("?a owl:equivalentClass ?b", "?a rdfs:subClassOf ?b . ?b rdfs:subClassOf ?a . FILTER(?a != ?b)"),
-    ("?p rdfs:domain ?d", "?p rdfs:domain ?c . ?c rdfs:subClassOf ?d"),
-    ("?p rdfs:domain ?c", "?p rdfs:subPropertyOf ?q . ?q rdfs:domain ?c"),
-    ("?p rdfs:range ?d", "?p rdfs:range ?c . ?c rdfs:subClassOf ?d"),
-    ("?p rdfs:range ?c", "?p rdfs:subPropertyOf ?q . ?q rdfs:range ?c"),
-)
-_CHAIN = "?p owl:propertyChainAxiom ?l . ?l rdf:first ?p1 ; rdf:rest ?r . ?r rdf:first ?p2 ; rdf:rest rdf:nil ."
-_SVF = "?v owl:someValuesFrom ?c ; owl:onProperty ?p ."
-#: prp-spo1, prp-inv1/2, prp-symp, prp-trp, prp-spo2, prp-dom, prp-rng, cax-sco, cls-svf1 (tables 4-6).
-#: ``D{...}`` is the delta; a rule with two data atoms comes twice, with the delta on each side. owl:Thing is
-#: never derived as a type: reasoning.infer drops it and no rule here reads it (svf of owl:Thing is refused).
-INSTANCE_RULES = (
-    ("?x ?q ?y", "D{ ?x ?p ?y } ?p rdfs:subPropertyOf ?q . FILTER(?p != ?q)"),
-    ("?y ?q ?x", "D{ ?x ?p ?y } ?p owl:inverseOf ?q . FILTER(!isLiteral(?y))"),
-    ("?y ?q ?x", "D{ ?x ?p ?y } ?q owl:inverseOf ?p . FILTER(!isLiteral(?y))"),
-    ("?y ?p ?x", "D{ ?x ?p ?y } ?p a owl:SymmetricProperty . FILTER(!isLiteral(?y))"),
-    ("?x ?p ?z", "?p a owl:TransitiveProperty . D{ ?x ?p ?y } ?y ?p ?z ."),
-    ("?x ?p ?z", "?p a owl:TransitiveProperty . ?x ?p ?y . D{ ?y ?p ?z }"),
-    ("?x ?p ?z", f"{_CHAIN} D{{ ?x ?p1 ?y }} ?y ?p2 ?z ."),
-    ("?x ?p ?z", f"{_CHAIN} ?x ?p1 ?y . D{{ ?y ?p2 ?z }}"),
-    ("?x a ?c", "D{ ?x ?p ?y } ?p rdfs:domain ?c . FILTER(?c != owl:Thing)"),
-    ("?y a ?c", "D{ ?x ?p ?y } ?p rdfs:range ?c . FILTER(!isLiteral(?y) && ?c != owl:Thing)"),
-    ("?x a ?d", "D{ ?x a ?c } ?c rdfs:subClassOf ?d . FILTER(?c != ?d && ?d != owl:Thing)"),
-    ("?x a ?v", f"{_SVF} D{{ ?x ?p ?y }} ?y a ?c ."),
-    ("?x a ?v", f"{_SVF} ?x ?p ?y . D{{ ?y a ?c }}"),
-)
-#: Axioms owlrl acts on that the rules above do not implement: their presence stops the fast path.
-UNSUPPORTED = ("owl:hasValue", "owl:allValuesFrom", "owl:intersectionOf", "owl:unionOf", "owl:oneOf",
-               "owl:equivalentProperty", "owl:sameAs", "owl:hasKey", "owl:maxCardinality",
-               "owl:maxQualifiedCardinality", "owl:cardinality", "owl:minCardinality")
+SCRATCH = namespaces.BASE + "graph/reasoning-"
 #: What reasoning._worth_keeping drops, as one DELETE over the inferred graph.
-_NOT_WORTH_KEEPING = f"""
+_NOT_WORTH_KEEPING = PREFIXES + f"""
 DELETE {{ GRAPH <{{inferred}}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{{inferred}}> {{ ?s ?p ?o }}
   FILTER(!isIRI(?s) || !STRSTARTS(STR(?s), "{namespaces.BASE}") || isBlank(?o) || ?p = owl:sameAs
     || (?s = ?o && ?p IN (owl:equivalentClass, owl:equivalentProperty, rdfs:subClassOf, rdfs:subPropertyOf))
     || (?p = rdf:type && ?o IN (owl:Thing, rdfs:Resource, owl:NamedIndividual, rdfs:Class))) }}"""
-
-
-class UnsupportedOntology(CtlkgError):
-    """The ontology (or data) needs a rule this module lacks; use ``ctlkg.reasoning`` (owlrl) instead."""
 
 
 @dataclass(frozen=True)
@@ -84,72 +43,68 @@ def _count(store: ox.Store, graph: str) -> int:
     return int(next(iter(rows))["n"].value)
 
 
-def _ask(store: ox.Store, where: str, graphs: list[str]) -> bool:
-    answer = store.query(PREFIXES + f"ASK {{ {where} }}", default_graph=[ox.NamedNode(g) for g in graphs])
-    return bool(answer)
+def _templates(store: ox.Store, schema: Schema, source: str, target: str) -> None:
+    """Write into ``target`` everything the single-premise rules entail from the triples of ``source``."""
+    for predicate, heads in schema.property_templates().items():
+        store.update(f"INSERT {{ GRAPH <{target}> {{ {' '.join(heads)} }} }} "
+                     f"WHERE {{ GRAPH <{source}> {{ ?s {predicate} ?o }} }}")
+    for cls, supers in schema.class_templates().items():
+        heads = " ".join(f"?s a {s} ." for s in supers)
+        store.update(f"INSERT {{ GRAPH <{target}> {{ {heads} }} }} WHERE {{ GRAPH <{source}> {{ ?s a {cls} }} }}")
 
 
-def check_supported(store: ox.Store, ontology: str) -> None:
-    """Refuse an ontology with constructs the rules leave out (see ``UNSUPPORTED``)."""
-    for term in UNSUPPORTED:
-        if _ask(store, f"{{ ?s {term} ?o }} UNION {{ ?s a {term} }}", [ontology]):
-            raise UnsupportedOntology(f"the ontology uses {term}, which the fast rules do not implement")
-    if _ask(store, "?s a owl:InverseFunctionalProperty", [ontology]):
-        raise UnsupportedOntology("owl:InverseFunctionalProperty is not implemented by the fast rules")
-    if _ask(store, "?v owl:someValuesFrom owl:Thing", [ontology]):
-        raise UnsupportedOntology("owl:someValuesFrom owl:Thing (cls-svf2) is not implemented")
-    if _ask(store, "?p owl:propertyChainAxiom ?l . FILTER NOT EXISTS { ?l rdf:rest/rdf:rest rdf:nil }", [ontology]):
-        raise UnsupportedOntology("only property chains of two properties are implemented")
+def _joins(store: ox.Store, schema: Schema, delta: str | None, known: list[str], target: str) -> None:
+    """The multi-premise rules, each as ``(head, first premise, second premise)``; with a delta, once with
+    the delta on each side (semi-naive), else once over everything known."""
+    using = " ".join(f"USING <{g}>" for g in known)
+    for head, first, second in schema.join_rules():
+        sides = [(first, second)] if delta is None else [
+            (f"GRAPH <{delta}> {{ {first} }}", second), (first, f"GRAPH <{delta}> {{ {second} }}")]
+        for left, right in sides:
+            named = f"USING NAMED <{delta}>" if delta is not None else ""
+            store.update(f"INSERT {{ GRAPH <{target}> {{ {head} }} }} {using} {named} WHERE {{ {left} {right} }}")
 
 
-def _schema(store: ox.Store, ontology: str, inferred: str) -> None:
-    """Naive iteration to a fixed point: the schema is a few hundred triples."""
-    while True:
-        before = _count(store, inferred)
-        for head, body in SCHEMA_RULES:
-            store.update(f"{PREFIXES}INSERT {{ GRAPH <{inferred}> {{ {head} }} }} "
-                         f"USING <{ontology}> USING <{inferred}> WHERE {{ {body} }}")
-        if _count(store, inferred) == before:
-            return
-
-
-def _round(store: ox.Store, delta: str, graphs: list[str], inferred: str, following: str) -> int:
-    """Apply every instance rule to ``delta``; what is new goes into ``inferred`` and ``following`` (the
-    next round's delta). Inserted at once, a new triple is known to the rules that run after it this round,
-    which only saves work: semi-naive evaluation needs each new triple in one later delta, and it is."""
-    using = " ".join(f"USING <{g}>" for g in graphs)
-    for head, body in INSTANCE_RULES:
-        where = body.replace("D{", f"GRAPH <{delta}> {{")
-        # DISTINCT first: a cluster's hundred hasMember triples all give it the same few types.
-        variables = " ".join(sorted({t for t in head.split() if t.startswith("?")}))
-        store.update(f"{PREFIXES}INSERT {{ GRAPH <{inferred}> {{ {head} }} GRAPH <{following}> {{ {head} }} }} "
-                     f"{using} USING NAMED <{delta}> WHERE {{ {{ SELECT DISTINCT {variables} WHERE {{ {where} }} }} "
-                     f"MINUS {{ {head} }} }}")
-    return _count(store, following)
+def _forget_known(store: ox.Store, graph: str, known: list[str]) -> None:
+    """Keep in ``graph`` only what no graph of ``known`` holds: the new triples of this round."""
+    for other in known:
+        store.update(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+                     f"GRAPH <{other}> {{ ?s ?p ?o }} }}")
 
 
 def infer(store: ox.Store, *, data: str, ontology: str, inferred: str, max_rounds: int = 50) -> Outcome:
     """Fill the ``inferred`` graph with what OWL RL entails from ``ontology`` + ``data``, filtered like
     ``reasoning.infer``: neither asserted nor trivial. Raises UnsupportedOntology for what is not covered."""
-    check_supported(store, ontology)
-    store.update(f"DROP SILENT GRAPH <{inferred}> ; DROP SILENT GRAPH <{DELTA}> ; DROP SILENT GRAPH <{NEXT}>")
-    _schema(store, ontology, inferred)
-    graphs = [ontology, data, inferred]
-    # Round 0: everything known so far is new, graph by graph; the deltas then alternate between two graphs.
-    new = sum(_round(store, g, graphs, inferred, DELTA) for g in graphs)
-    rounds, current, following = 1, DELTA, NEXT
-    while new:
+    cand, more, delta = SCRATCH + "candidates", SCRATCH + "consequences", SCRATCH + "delta"
+    for graph in (inferred, cand, more, delta):
+        store.update(f"DROP SILENT GRAPH <{graph}>")
+    close_schema(store, ontology, inferred)
+    schema = read_schema(store, [ontology, inferred])
+    known = [ontology, data, inferred]
+    # Round 0: the compiled single-premise rules over everything asserted, then the joins over everything.
+    for source in (ontology, inferred, data):
+        _templates(store, schema, source, inferred)
+    _joins(store, schema, None, known, cand)
+    rounds = 1
+    while True:
+        _forget_known(store, cand, known)
+        if _count(store, cand) == 0:
+            break
         if rounds >= max_rounds:
             raise CtlkgError(f"no fixed point after {max_rounds} rounds")
-        new = _round(store, current, graphs, inferred, following)
-        store.update(f"DROP SILENT GRAPH <{current}>")
-        rounds, current, following = rounds + 1, following, current
-    store.update(f"DROP SILENT GRAPH <{DELTA}> ; DROP SILENT GRAPH <{NEXT}>")
-    _check_functional(store, graphs)
-    for asserted in (ontology, data):  # the schema rules wrote without this check
-        store.update(f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} "
-                     f"GRAPH <{asserted}> {{ ?s ?p ?o }} }}")
-    store.update(PREFIXES + _NOT_WORTH_KEEPING.replace("{inferred}", inferred))
+        _templates(store, schema, cand, more)
+        _forget_known(store, more, [*known, cand])
+        store.update(f"ADD <{cand}> TO <{inferred}> ; ADD SILENT <{more}> TO <{inferred}> ; "
+                     f"MOVE <{cand}> TO <{delta}> ; ADD SILENT <{more}> TO <{delta}> ; DROP SILENT GRAPH <{more}>")
+        _joins(store, schema, delta, known, cand)
+        store.update(f"DROP SILENT GRAPH <{delta}>")
+        rounds += 1
+    store.update(f"DROP SILENT GRAPH <{cand}>")
+    _check_functional(store, known)
+    for asserted in (ontology, data):  # the compiled rules wrote without asking what was asserted
+        store.update(f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{asserted}> {{ ?s ?p ?o }} "
+                     f"GRAPH <{inferred}> {{ ?s ?p ?o }} }}")
+    store.update(_NOT_WORTH_KEEPING.replace("{inferred}", inferred))
     return Outcome(rounds, _count(store, inferred))
 
 

@@ -24,6 +24,7 @@ from ctlkg import (
     sparql_protocol,
     sparql_update,
     store,
+    synergy_graph,
     void,
 )
 from ctlkg.backend import Backend
@@ -47,7 +48,9 @@ def open_backend(settings: Settings) -> Backend:
         return EmbeddedBackend(store.open_store(settings.store_dir, read_only=settings.write_token is None))
     # Not validated here: `ctlkg validate`, `ctlkg build` and CI are the gates, and start-up stays quick.
     log.info("compiling the shipped data (parse, reason) into an in-memory store")
-    return EmbeddedBackend(store.build_store(pipeline.compile_graphs(check=False)))
+    db = store.build_store(pipeline.compile_graphs(check=False))
+    synergy_graph.materialise(db)
+    return EmbeddedBackend(db)
 
 
 def urls(settings: Settings) -> dict[str, str]:
@@ -63,6 +66,11 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     overrun = UpstreamTimeout if isinstance(backend, RemoteBackend) else QueryTimeout
     runner = Runner(settings.max_concurrent_queries, settings.query_timeout, overrun=overrun)
     cache = dumps.DumpCache(backend)
+    synergies = api_synergies.SynergyCache(backend)
+
+    def written() -> None:
+        cache.invalidate()
+        synergies.invalidate()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -81,12 +89,12 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.backend = backend
     app.include_router(sparql_protocol.router(settings, backend, runner))
-    app.include_router(sparql_update.router(settings, backend, cache.invalidate))
+    app.include_router(sparql_update.router(settings, backend, written))
     app.include_router(dumps.router(settings, cache))
     app.include_router(void.router(settings, backend, runner))
     app.include_router(linked_data.router(settings, backend))
     app.include_router(pages.router(settings, backend))
-    app.include_router(api_synergies.router(settings, backend))
+    app.include_router(api_synergies.router(settings, backend, synergies))
     app.include_router(api_queries.router(settings, backend, runner))
     http_errors.install(app)
     # Added innermost first: the access log sees every answer, even a 413 sent before any route ran.

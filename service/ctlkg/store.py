@@ -18,6 +18,8 @@ GRAPHS: dict[str, str] = {
     "data": namespaces.GRAPH_DATA,
     "inferred": namespaces.GRAPH_INFERRED,
 }
+#: The compiled graphs and those derived from them in the store (the synergies).
+ALL_GRAPHS: dict[str, str] = {**GRAPHS, "synergies": namespaces.GRAPH_SYNERGIES}
 
 
 def _load(store: ox.Store, graph: Graph, name: str) -> None:
@@ -59,6 +61,11 @@ def default_graphs(*, inferred: bool = True) -> list[ox.NamedNode]:
     if inferred:
         names.append(namespaces.GRAPH_INFERRED)
     return [ox.NamedNode(n) for n in names]
+
+
+def query_default_graph(*, inferred: bool = True) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+    """default_graphs() typed as Store.query's default_graph argument expects it."""
+    return [*default_graphs(inferred=inferred)]
 
 
 def count_triples(store: ox.Store, graph: str) -> int:

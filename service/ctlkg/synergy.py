@@ -37,7 +37,7 @@ DEFAULT_WEIGHTS: Mapping[str, Fraction] = {
 }
 DIMENSION_BASE = namespaces.BASE + "id/synergy-dimension/"
 SYNERGY_BASE = namespaces.BASE + "id/synergy/"
-GRAPH_SYNERGIES = namespaces.BASE + "graph/synergies"
+GRAPH_SYNERGIES = namespaces.GRAPH_SYNERGIES
 
 
 class SynergyError(QueryRefused):

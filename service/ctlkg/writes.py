@@ -13,13 +13,15 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ctlkg import namespaces, reasoning
+from ctlkg import namespaces, reasoning, synergy_graph
 from ctlkg.backend import Backend
 from ctlkg.errors import BackendError, Forbidden, QuerySyntaxError, WriteRefused
 from ctlkg.validation import ValidationReport, validate
 
 SOURCES = (namespaces.GRAPH_DATA, namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES)
-READ_ONLY_GRAPHS = (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES, namespaces.GRAPH_INFERRED)
+READ_ONLY_GRAPHS = (
+    namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES, namespaces.GRAPH_INFERRED, namespaces.GRAPH_SYNERGIES
+)
 
 
 #: A violation as something that can be compared across two validations of different data.
@@ -100,6 +102,19 @@ def check_syntax(update: str) -> None:
         raise BackendError(f"the update failed: {exc}") from exc
 
 
+def _synergies(
+    ontology: list[ox.Triple], data: list[ox.Triple], inferred: list[ox.Triple]
+) -> list[ox.Triple]:
+    """The synergies of the would-be state, so they change in the same transaction as the data."""
+    state = ox.Store()
+    for iri, triples in ((namespaces.GRAPH_ONTOLOGY, ontology), (namespaces.GRAPH_DATA, data),
+                         (namespaces.GRAPH_INFERRED, inferred)):
+        state.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(iri)) for t in triples)
+    synergy_graph.materialise(state)
+    return [ox.Triple(q.subject, q.predicate, q.object)
+            for q in state.quads_for_pattern(None, None, None, ox.NamedNode(namespaces.GRAPH_SYNERGIES))]
+
+
 def apply(backend: Backend, update: str, *, known: Callable[[], frozenset[Violation]] = frozenset) -> Outcome:
     """Run ``update``; raise WriteRefused (with the report) if the result breaks a shape that the data
     did not already break (``known()``, asked only when needed: shipped data may carry violations,
@@ -126,5 +141,12 @@ def apply(backend: Backend, update: str, *, known: Callable[[], frozenset[Violat
             report.to_json(),
         )
     inferred = from_rdflib(reasoning.infer(ontology, data_graph))
-    backend.replace_graphs({namespaces.GRAPH_DATA: data, namespaces.GRAPH_INFERRED: inferred})
+    synergies = _synergies(current[namespaces.GRAPH_ONTOLOGY], data, inferred)
+    backend.replace_graphs(
+        {
+            namespaces.GRAPH_DATA: data,
+            namespaces.GRAPH_INFERRED: inferred,
+            namespaces.GRAPH_SYNERGIES: synergies,
+        }
+    )
     return Outcome(len(data), len(inferred), report.to_json(), found)
