@@ -53,30 +53,31 @@ def _templates(store: ox.Store, schema: Schema, source: str, target: str) -> Non
         store.update(f"INSERT {{ GRAPH <{target}> {{ {heads} }} }} WHERE {{ GRAPH <{source}> {{ ?s a {cls} }} }}")
 
 
-def _joins(store: ox.Store, schema: Schema, delta: str | None, known: list[str], target: str) -> None:
-    """The multi-premise rules, each as ``(head, first premise, second premise)``; with a delta, once with
-    the delta on each side (semi-naive), else once over everything known."""
+def _joins(store: ox.Store, schema: Schema, delta: str | None, known: list[str], targets: tuple[str, str]) -> None:
+    """The multi-premise rules; with a delta, once with the delta on each side (semi-naive), else once over
+    everything known. Heads that still need the templates go to ``targets[0]``, closed ones to ``targets[1]``."""
     using = " ".join(f"USING <{g}>" for g in known)
-    for head, first, second in schema.join_rules():
+    for head, first, second, closed in schema.join_rules():
         sides = [(first, second)] if delta is None else [
             (f"GRAPH <{delta}> {{ {first} }}", second), (first, f"GRAPH <{delta}> {{ {second} }}")]
         for left, right in sides:
             named = f"USING NAMED <{delta}>" if delta is not None else ""
-            store.update(f"INSERT {{ GRAPH <{target}> {{ {head} }} }} {using} {named} WHERE {{ {left} {right} }}")
+            store.update(f"INSERT {{ GRAPH <{targets[closed]}> {{ {head} }} }} {using} {named} "
+                         f"WHERE {{ {left} {right} }}")
 
 
 def _forget_known(store: ox.Store, graph: str, known: list[str]) -> None:
     """Keep in ``graph`` only what no graph of ``known`` holds: the new triples of this round."""
-    for other in known:
-        store.update(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
-                     f"GRAPH <{other}> {{ ?s ?p ?o }} }}")
+    union = " UNION ".join(f"{{ GRAPH <{other}> {{ ?s ?p ?o }} }}" for other in known)
+    store.update(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {union} }}")
 
 
 def infer(store: ox.Store, *, data: str, ontology: str, inferred: str, max_rounds: int = 50) -> Outcome:
     """Fill the ``inferred`` graph with what OWL RL entails from ``ontology`` + ``data``, filtered like
     ``reasoning.infer``: neither asserted nor trivial. Raises UnsupportedOntology for what is not covered."""
-    cand, more, delta = SCRATCH + "candidates", SCRATCH + "consequences", SCRATCH + "delta"
-    for graph in (inferred, cand, more, delta):
+    cand = (SCRATCH + "open", SCRATCH + "closed")
+    more, delta = SCRATCH + "consequences", SCRATCH + "delta"
+    for graph in (inferred, *cand, more, delta):
         store.update(f"DROP SILENT GRAPH <{graph}>")
     close_schema(store, ontology, inferred)
     schema = read_schema(store, [ontology, inferred])
@@ -87,19 +88,19 @@ def infer(store: ox.Store, *, data: str, ontology: str, inferred: str, max_round
     _joins(store, schema, None, known, cand)
     rounds = 1
     while True:
-        _forget_known(store, cand, known)
-        if _count(store, cand) == 0:
+        for graph in cand:
+            _forget_known(store, graph, known)
+        if _count(store, cand[0]) + _count(store, cand[1]) == 0:
             break
         if rounds >= max_rounds:
             raise CtlkgError(f"no fixed point after {max_rounds} rounds")
-        _templates(store, schema, cand, more)
-        _forget_known(store, more, [*known, cand])
-        store.update(f"ADD <{cand}> TO <{inferred}> ; ADD SILENT <{more}> TO <{inferred}> ; "
-                     f"MOVE <{cand}> TO <{delta}> ; ADD SILENT <{more}> TO <{delta}> ; DROP SILENT GRAPH <{more}>")
+        _templates(store, schema, cand[0], more)
+        _forget_known(store, more, [*known, *cand])
+        store.update(";".join(f"ADD SILENT <{g}> TO <{inferred}> ; ADD SILENT <{g}> TO <{delta}> ; DROP SILENT GRAPH <{g}>"
+                              for g in (*cand, more)))
         _joins(store, schema, delta, known, cand)
         store.update(f"DROP SILENT GRAPH <{delta}>")
         rounds += 1
-    store.update(f"DROP SILENT GRAPH <{cand}>")
     _check_functional(store, known)
     for asserted in (ontology, data):  # the compiled rules wrote without asking what was asserted
         store.update(f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{asserted}> {{ ?s ?p ?o }} "

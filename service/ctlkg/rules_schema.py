@@ -135,13 +135,16 @@ class Schema:
                  for c in self.super_classes if isinstance(c, ox.NamedNode)}
         return {c: supers for c, supers in sorted(found.items()) if supers}
 
-    def join_rules(self) -> list[tuple[str, str, str]]:
-        """prp-spo2, prp-trp and cls-svf1 as (head, first premise, second premise)."""
-        rules = [(f"?x {p} ?z .", f"?x {p1} ?y .", f"?y {p2} ?z .") for p, p1, p2 in self.chains]
-        rules += [(f"?x {p} ?z .", f"?x {p} ?y .", f"?y {p} ?z .") for p in sorted(self.transitive, key=str)]
+    def join_rules(self) -> list[tuple[str, str, str, bool]]:
+        """prp-spo2, prp-trp and cls-svf1 as (head, first premise, second premise, closed). A closed head
+        already lists all it entails that is not known: cls-svf1 names every named super-class of the
+        restriction except those the property's domain gave ``?x`` already (the templates ran on ``?x p ?y``)."""
+        rules = [(f"?x {p} ?z .", f"?x {p1} ?y .", f"?y {p2} ?z .", False) for p, p1, p2 in self.chains]
+        rules += [(f"?x {p} ?z .", f"?x {p} ?y .", f"?y {p} ?z .", False) for p in sorted(self.transitive, key=str)]
         for restriction, prop, cls in self.restrictions:
-            heads = " ".join(f"?x a {c} ." for c in sorted(map(str, self.named_supers(restriction))))
-            rules += [(heads, f"?x {prop} ?y .", f"?y a {cls} .")] if heads else []
+            given = {c for d in self.domains[prop] for c in self.named_supers(d)}
+            heads = " ".join(f"?x a {c} ." for c in sorted(map(str, self.named_supers(restriction) - given)))
+            rules += [(heads, f"?x {prop} ?y .", f"?y a {cls} .", True)] if heads else []
         return rules
 
     def _predicates(self) -> set[Term]:
