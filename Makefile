@@ -14,12 +14,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) web
 
-## Front-end libraries from npm (CodeMirror 6), bundled into the package's static/vendor/ (never committed).
+## Front-end libraries from npm (CodeMirror 6, d3 modules), bundled into the package's static/vendor/
+## (never committed). One esbuild run writes both bundles, hence the grouped target (&:).
 WEB    := service/web
-EDITOR := service/ctlkg/static/vendor/editor.js
-web: $(EDITOR)
+VENDOR := service/ctlkg/static/vendor
+BUNDLES := $(VENDOR)/editor.js $(VENDOR)/charts.js
+web: $(BUNDLES)
 
-$(EDITOR): $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/editor.js
+$(BUNDLES) &: $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/editor.js $(WEB)/charts.js
 	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 
 ## Run the service on the embedded store with the shipped data.

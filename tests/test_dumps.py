@@ -9,16 +9,15 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import Service
-from ctlkg import exports, namespaces
+from ctlkg import exports
+from ctlkg.backend import default_graph_iris
 
 FORMATS = list(exports.FORMATS)
 
 
 def sparql_count(service: Service, client: httpx.Client, *, inferred: bool) -> int:
     """Distinct triples of the default graph, as the dumps that merge graphs hold them."""
-    graphs = [namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA] + (
-        [namespaces.GRAPH_INFERRED] if inferred else []
-    )
+    graphs = default_graph_iris(inferred=inferred)
     params = [("query", "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")]
     params += [("default-graph-uri", g) for g in graphs]
     response = client.get(service.sparql, params=params)
@@ -56,8 +55,7 @@ def test_dump_parses_and_is_complete(
     quads = list(ox.parse(response.content, format=rdf_format))
     if fmt in exports.DATASET_FORMATS:
         graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-        expected = {namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA}
-        assert graphs == (expected | {namespaces.GRAPH_INFERRED} if inferred else expected)
+        assert graphs == set(default_graph_iris(inferred=inferred))
     else:
         assert all(isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}

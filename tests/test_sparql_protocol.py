@@ -199,6 +199,7 @@ def test_default_dataset_keeps_graphs_apart(service: Service, client: httpx.Clie
         namespaces.GRAPH_SHAPES,
         namespaces.GRAPH_DATA,
         namespaces.GRAPH_INFERRED,
+        namespaces.GRAPH_SYNERGIES,
     }
 
 

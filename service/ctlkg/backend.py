@@ -33,9 +33,10 @@ ALL_GRAPHS: tuple[str, ...] = (
 
 
 def default_graph_iris(*, inferred: bool = True) -> tuple[str, ...]:
-    """The graphs whose union is the default graph: ontology and data, and the inferences unless asked not."""
+    """The graphs whose union is the default graph: ontology and data, plus what is derived from them (the
+    inferences and the synergies computed over them) unless asked not."""
     iris = (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA)
-    return (*iris, namespaces.GRAPH_INFERRED) if inferred else iris
+    return (*iris, namespaces.GRAPH_INFERRED, namespaces.GRAPH_SYNERGIES) if inferred else iris
 
 
 def replacing_update(graphs: Mapping[str, list[ox.Triple]]) -> str:

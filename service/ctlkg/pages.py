@@ -1,4 +1,4 @@
-"""The human pages: the home page, the query page, and our static files (CSS, JS, the bundled editor)."""
+"""The human pages: home, query, the pictures (network, matrices), and our static files (CSS, JS, bundles)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from ctlkg import examples, namespaces, overview, templating
 from ctlkg.backend import Backend
 from ctlkg.config import Settings
+from ctlkg.synergy import COMBINED, DIMENSIONS
+from ctlkg.words import WORDS
 
 Lang = Annotated[str | None, Query(description="Language of the page: en or it (else Accept-Language).")]
 
@@ -29,6 +31,17 @@ SELECT ?cluster ?name ?members WHERE {{
 }}
 ORDER BY DESC(?members)
 """
+
+#: The kinds of shared items, as the path after /id/ names them; the pictures label and colour them by kind.
+ITEM_KINDS = (
+    "network", "project", "ecosystem", "pnrr", "techarea", "organisation", "programme", "site", "city",
+)
+#: The words the pictures' scripts show, besides the dimension and kind names.
+PICTURE_WORDS = (
+    "members", "score", "shared_items", "shared_by", "evidence_hint", "no_links", "loading", "error",
+    "covered", "uncovered", "declared", "through_projects", "no_projects", "clusters_count", "by_mission",
+    "by_component",
+)
 
 #: Static files change only with a release; an hour of caching spares the bundle without stale pages for long.
 STATIC_CACHE = "public, max-age=3600"
@@ -59,6 +72,16 @@ class Pages:
         }
         return templating.render(request, "query.html", context, lang=reader)
 
+    def network(self, request: Request, lang: Lang = None) -> HTMLResponse:
+        """The clusters as a network of synergies, drawn in the browser from /api/synergies."""
+        reader = templating.choose_lang(request)
+        return templating.render(request, "network.html", picture_context(reader), lang=reader)
+
+    def matrices(self, request: Request, lang: Lang = None) -> HTMLResponse:
+        """The synergy heat map and the PNRR and S3 coverage charts, drawn in the browser from the API."""
+        reader = templating.choose_lang(request)
+        return templating.render(request, "matrices.html", picture_context(reader), lang=reader)
+
     def static(self, path: str) -> Response:
         """A file of ``static/``; nothing outside it, whatever the path says."""
         root = templating.STATIC_DIR.resolve()
@@ -70,6 +93,25 @@ class Pages:
             media_type += "; charset=utf-8"
         headers = {"Cache-Control": STATIC_CACHE, "X-Content-Type-Options": "nosniff"}
         return FileResponse(target, media_type=media_type, headers=headers)
+
+
+def dimension_key(dimension: str) -> str:
+    """The words.py key of a synergy dimension's name."""
+    return "dim_" + dimension.replace("-", "_")
+
+
+def picture_context(lang: str) -> dict[str, object]:
+    """What the two picture pages share: the dimensions to choose from and the words their scripts show."""
+    dimensions = [(d, WORDS[dimension_key(d)][lang]) for d in (COMBINED, *DIMENSIONS)]
+    words = {key: WORDS[key][lang] for key in PICTURE_WORDS}
+    words.update({"dim:" + d: label for d, label in dimensions})
+    words.update({"kind:" + k: WORDS["kind_" + k][lang] for k in (*ITEM_KINDS, "other")})
+    return {
+        "dimensions": dimensions,
+        # Autoescaped into a data- attribute, read back by the script with JSON.parse: never markup.
+        "words_json": json.dumps(words, ensure_ascii=False),
+        "charts_bundled": (templating.STATIC_DIR / "vendor" / "charts.js").is_file(),
+    }
 
 
 def router(settings: Settings, backend: Backend) -> APIRouter:
@@ -85,6 +127,20 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
         methods=["GET", "HEAD"],
         response_class=HTMLResponse,
         summary="SPARQL query page",
+    )
+    api.add_api_route(
+        "/network",
+        handlers.network,
+        methods=["GET", "HEAD"],
+        response_class=HTMLResponse,
+        summary="Network of the links between the clusters",
+    )
+    api.add_api_route(
+        "/matrices",
+        handlers.matrices,
+        methods=["GET", "HEAD"],
+        response_class=HTMLResponse,
+        summary="Synergy heat map and PNRR and S3 coverage matrices",
     )
     api.add_api_route(
         "/static/{path:path}", handlers.static, methods=["GET", "HEAD"], include_in_schema=False

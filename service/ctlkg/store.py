@@ -56,10 +56,10 @@ def open_store(path: Path, *, read_only: bool = False) -> ox.Store:
 
 
 def default_graphs(*, inferred: bool = True) -> list[ox.NamedNode]:
-    """The graphs that make up the default graph: their union, with or without the inferences."""
+    """The graphs that make up the default graph: ontology and data, with or without what is derived."""
     names = [namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA]
     if inferred:
-        names.append(namespaces.GRAPH_INFERRED)
+        names += [namespaces.GRAPH_INFERRED, namespaces.GRAPH_SYNERGIES]
     return [ox.NamedNode(n) for n in names]
 
 

@@ -129,4 +129,94 @@ WORDS: dict[str, dict[str, str]] = {
     "error": {"en": "Error", "it": "Errore"},
     "no_rows": {"en": "No results.", "it": "Nessun risultato."},
     "truncated": {"en": "(cut at the row limit)", "it": "(troncati al limite di righe)"},
+    # The pictures: /network and /matrices (issue 4); the dimension names are those of the vocabulary
+    # data/vocabularies/synergy-dimensions.ttl, the item kinds name the /id/{kind}/ paths.
+    "pictures_blurb": {
+        "en": "the network of links between the clusters and the coverage matrices, drawn from the API",
+        "it": "la rete dei legami tra i cluster e le matrici di copertura, disegnate dai dati dell'API",
+    },
+    "network": {"en": "Network", "it": "Rete"},
+    "network_title": {"en": "Links between the clusters", "it": "I legami tra i cluster"},
+    "network_lead": {
+        "en": "Each circle is a cluster, sized by its members; each line a pair of clusters that share "
+        "something, thicker and darker the higher their synergy score. Pick a dimension, click a line to "
+        "see what the two clusters share, or show the shared items themselves between the clusters.",
+        "it": "Ogni cerchio è un cluster, grande quanto i suoi associati; ogni linea una coppia di cluster "
+        "che hanno qualcosa in comune, più spessa e scura quanto più alto è il punteggio di sinergia. "
+        "Scegli una dimensione, fai clic su una linea per vedere cosa condividono i due cluster, o mostra "
+        "gli elementi condivisi tra i cluster.",
+    },
+    "matrices": {"en": "Matrices", "it": "Matrici"},
+    "matrices_title": {"en": "Synergy and coverage matrices", "it": "Matrici di sinergia e di copertura"},
+    "matrices_lead": {
+        "en": "The synergy score of every pair of clusters, and which clusters cover the missions and "
+        "components of the PNRR and the ecosystems of the regional S3: gaps are marked.",
+        "it": "Il punteggio di sinergia di ogni coppia di cluster, e quali cluster coprono le missioni e le "
+        "componenti del PNRR e gli ecosistemi della S3 regionale: le lacune sono segnalate.",
+    },
+    "dimension": {"en": "Dimension", "it": "Dimensione"},
+    "dim_combined": {"en": "Combined", "it": "Combinata"},
+    "dim_ecosystems": {"en": "S3 ecosystems", "it": "Ecosistemi S3"},
+    "dim_pnrr": {"en": "PNRR components", "it": "Componenti PNRR"},
+    "dim_networks": {"en": "Networks and projects", "it": "Reti e progetti"},
+    "dim_technology_areas": {"en": "Technology areas", "it": "Aree tecnologiche"},
+    "dim_partners": {"en": "Partners", "it": "Partner"},
+    "dim_places": {"en": "Places", "it": "Luoghi"},
+    "dim_programmes": {"en": "Funding programmes", "it": "Programmi di finanziamento"},
+    "kind_ecosystem": {"en": "S3 ecosystem", "it": "ecosistema S3"},
+    "kind_pnrr": {"en": "PNRR", "it": "PNRR"},
+    "kind_project": {"en": "project", "it": "progetto"},
+    "kind_network": {"en": "network", "it": "rete"},
+    "kind_techarea": {"en": "technology area", "it": "area tecnologica"},
+    "kind_organisation": {"en": "organisation", "it": "organizzazione"},
+    "kind_city": {"en": "city", "it": "città"},
+    "kind_site": {"en": "seat", "it": "sede"},
+    "kind_programme": {"en": "programme", "it": "programma"},
+    "kind_other": {"en": "other", "it": "altro"},
+    "show_items": {"en": "Show the shared items as nodes", "it": "Mostra gli elementi condivisi come nodi"},
+    "evidence": {"en": "What they share", "it": "Cosa condividono"},
+    "evidence_hint": {
+        "en": "Click a line between two clusters (or a shared item) to see the evidence here.",
+        "it": "Fai clic su una linea tra due cluster (o su un elemento condiviso) per vederne qui le prove.",
+    },
+    "score": {"en": "score", "it": "punteggio"},
+    "shared_items": {"en": "shared items", "it": "elementi condivisi"},
+    "shared_by": {"en": "Shared by", "it": "Condiviso da"},
+    "no_links": {
+        "en": "No two clusters share anything in this dimension.",
+        "it": "In questa dimensione nessuna coppia di cluster ha qualcosa in comune.",
+    },
+    "loading": {"en": "Loading…", "it": "Caricamento…"},
+    "charts_missing": {
+        "en": "The chart library is not built: run `make web` (npm ci and the esbuild bundle).",
+        "it": "La libreria dei grafici non è compilata: esegui `make web` (npm ci e il bundle esbuild).",
+    },
+    "data_from": {"en": "Data:", "it": "Dati:"},
+    "synergy_matrix": {"en": "Synergy between clusters", "it": "Sinergia tra cluster"},
+    "synergy_matrix_note": {
+        "en": "The synergy score of each pair, from 0 (nothing shared) to 1; click a cell to see the pair "
+        "in the network with its evidence.",
+        "it": "Il punteggio di sinergia di ogni coppia, da 0 (niente in comune) a 1; fai clic su una cella "
+        "per vedere la coppia nella rete con le sue prove.",
+    },
+    "pnrr_coverage": {"en": "PNRR coverage", "it": "Copertura del PNRR"},
+    "pnrr_coverage_note": {
+        "en": "Which missions and components of the recovery plan the projects of each cluster address.",
+        "it": "Quali missioni e componenti del PNRR affrontano i progetti di ciascun cluster.",
+    },
+    "by_mission": {"en": "Clusters × missions", "it": "Cluster × missioni"},
+    "by_component": {"en": "Clusters × components", "it": "Cluster × componenti"},
+    "s3_coverage": {"en": "S3 coverage", "it": "Copertura della S3"},
+    "s3_coverage_note": {
+        "en": "Which ecosystems of the regional S3 each cluster declares as a reference, and which it "
+        "reaches through its projects.",
+        "it": "Quali ecosistemi della S3 regionale ciascun cluster dichiara come riferimento, e a quali "
+        "arriva con i suoi progetti.",
+    },
+    "covered": {"en": "covered through its projects", "it": "coperto con i suoi progetti"},
+    "uncovered": {"en": "covered by no cluster", "it": "non coperto da alcun cluster"},
+    "declared": {"en": "declared as a reference", "it": "dichiarato come riferimento"},
+    "through_projects": {"en": "reached through projects", "it": "raggiunto con i progetti"},
+    "no_projects": {"en": "reached by no project", "it": "non raggiunto da alcun progetto"},
+    "clusters_count": {"en": "clusters", "it": "cluster"},
 }

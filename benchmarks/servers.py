@@ -1,0 +1,129 @@
+"""The three systems under test, each a process on loopback: the ctlkg service, Oxigraph server, rdflib-endpoint.
+
+Each is started alone (the machine has two cores: two servers at once would measure each other), timed from
+spawn to its first answer to ``ASK {}``, sampled for resident memory while it runs, and stopped by its own
+process id.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+from ctlkg import namespaces
+
+BIN = Path(sys.executable).parent
+ASK = "ASK {}"
+DEFAULT_GRAPHS = (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED)
+
+
+@dataclass
+class Server:
+    name: str
+    url: str  # the SPARQL endpoint
+    base: str
+    process: subprocess.Popen[bytes]
+    startup: float
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process (from /proc; no psutil needed)."""
+        try:
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], started: float, limit: float) -> float:
+    while time.perf_counter() - started < limit:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
+        try:
+            answer = httpx.get(url, params={"query": ASK}, headers={"Accept": "application/sparql-results+json"},
+                               timeout=2.0)
+            if answer.status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"{url}: no answer after {limit:.0f} s")
+
+
+@contextmanager
+def running(name: str, command: list[str], sparql_path: str, port: int, log: Path, limit: float = 900.0
+            ) -> Iterator[Server]:
+    """Start ``command``, wait for its endpoint, yield it, stop it (SIGTERM, then SIGKILL) by its pid."""
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        startup = _wait(base + sparql_path, process, started, limit)
+        yield Server(name, base + sparql_path, base, process, startup)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def service(store_dir: Path, log: Path) -> AbstractContextManager[Server]:
+    port = free_port()
+    command = [str(BIN / "ctlkg"), "serve", "--store-dir", str(store_dir), "--port", str(port)]
+    return running("service", command, "/sparql", port, log)
+
+
+def export(store_dir: Path, work: Path) -> tuple[Path, Path]:
+    """The built store as the other systems see it: ontology, data and inferences merged into one default
+    graph (the service's default graph), and the synergies as N-Quads in their named graph."""
+    store = ox.Store.read_only(str(store_dir))
+    default, named = work / "default.nt", work / "synergies.nq"
+    with default.open("wb") as out:
+        for graph in DEFAULT_GRAPHS:
+            store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    quads = store.quads_for_pattern(None, None, None, ox.NamedNode(namespaces.GRAPH_SYNERGIES))
+    named.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    return default, named
+
+
+def oxigraph_server(default: Path, named: Path, location: Path, log: Path) -> AbstractContextManager[Server]:
+    if location.exists():
+        shutil.rmtree(location)
+    store = ox.Store(str(location))
+    store.bulk_load(path=str(default), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    store.bulk_load(path=str(named), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    port = free_port()
+    command = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    return running("oxigraph", command, "/query", port, log)
+
+
+def rdflib_endpoint(default: Path, named: Path, log: Path) -> AbstractContextManager[Server]:
+    port = free_port()
+    command = [str(BIN / "rdflib-endpoint"), "serve", str(default), str(named), "--host", "127.0.0.1",
+               "--port", str(port)]
+    return running("rdflib-endpoint", command, "/", port, log)

@@ -1,0 +1,173 @@
+"""What the benchmark asks: every named query (with its header's example values), the synergy questions,
+timed in process and over HTTP, and a mixed load of concurrent clients bounded in time and count.
+
+The other systems get the named queries as plain SPARQL: the example values joined as a trailing VALUES
+clause (SPARQL's own way to give values to a query), the same text sent to every system's endpoint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import pyoxigraph as ox
+
+from ctlkg import named_queries, namespaces, paths
+from ctlkg.backend_embedded import EmbeddedBackend
+from ctlkg.query_params import convert
+
+JSON = "application/sparql-results+json"
+SLOW = 5.0  # seconds: a query this slow is timed once, and left out of the mixed load
+SYNERGY = f"PREFIX ctl: <{namespaces.CTL}>\n"
+COMBINED = f"<{namespaces.BASE}id/synergy-dimension/combined>"
+SYNERGY_QUERIES = {
+    "synergies-all-pairs": SYNERGY + f"""SELECT ?a ?b ?score WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{
+  ?s ctl:dimension {COMBINED} ; ctl:score ?score ; ctl:pairMember ?a , ?b . FILTER(STR(?a) < STR(?b)) }} }}
+ORDER BY DESC(?score) ?a ?b""",
+    "synergies-top-100": SYNERGY + f"""SELECT ?a ?b ?score WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{
+  ?s ctl:dimension {COMBINED} ; ctl:score ?score ; ctl:pairMember ?a , ?b . FILTER(STR(?a) < STR(?b)) }} }}
+ORDER BY DESC(?score) ?a ?b LIMIT 100""",
+    "synergies-one-cluster": SYNERGY + f"""SELECT ?other ?score WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{
+  ?s ctl:dimension {COMBINED} ; ctl:score ?score ; ctl:pairMember <{{cluster}}> , ?other .
+  FILTER(?other != <{{cluster}}>) }} }} ORDER BY DESC(?score) ?other""",
+}
+
+
+@dataclass
+class Query:
+    name: str
+    sparql: str  # plain SPARQL, values inlined: what every system gets
+    api_path: str | None  # the service's named-query route, for the named-query overhead
+    text: str = ""
+    bindings: dict[str, ox.NamedNode | ox.Literal] = field(default_factory=dict)
+
+
+def _example(query: named_queries.NamedQuery, clusters: list[str]) -> dict[str, str]:
+    """The header's example values; cluster IRIs of the real data mapped to clusters of this data set."""
+    values = dict(parse_qsl(urlsplit(query.example).query))
+    mapping: dict[str, str] = {}
+    for key, value in values.items():
+        if "/id/cluster/" in value and value not in clusters:
+            values[key] = mapping.setdefault(value, clusters[len(mapping) % len(clusters)])
+    for param in query.params:
+        if param.name not in values and param.default is not None:
+            values[param.name] = param.default
+    return values
+
+
+def _values_clause(bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    if not bindings:
+        return ""
+    names = " ".join(f"?{k}" for k in bindings)
+    return f"\nVALUES ({names}) {{ ({' '.join(str(v) for v in bindings.values())}) }}"
+
+
+def queries(store: ox.Store) -> list[Query]:
+    """The named queries and the synergy questions, ready for every system."""
+    rows = store.query(f"SELECT ?c WHERE {{ GRAPH <{namespaces.GRAPH_DATA}> {{ ?c a <{namespaces.CTL}Cluster> }} }} "
+                       "ORDER BY ?c LIMIT 10")
+    assert isinstance(rows, ox.QuerySolutions)
+    clusters = [row["c"].value for row in rows]
+    found = []
+    for name, query in named_queries.load_catalogue(paths.QUERIES_DIR).items():
+        values = _example(query, clusters)
+        bindings = {p.name: convert(p, values[p.name]) for p in query.params if p.name in values}
+        body = re.sub(r"^#\+.*\n", "", query.text, flags=re.MULTILINE)
+        api = f"/api/queries/{name}?" + "&".join(f"{k}={v}" for k, v in values.items())
+        found.append(Query(name, body + _values_clause(bindings), api, body, bindings))  # type: ignore[arg-type]
+    for name, text in SYNERGY_QUERIES.items():
+        sparql = text.replace("{cluster}", clusters[0])
+        found.append(Query(name, sparql, None, sparql))
+    return found
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def timed(run: Callable[[], object], reps: int, budget: float = SLOW) -> list[float]:
+    """Run once to warm up; then ``reps`` timed runs, or one when a run takes longer than ``budget``."""
+    started = time.perf_counter()
+    run()
+    if time.perf_counter() - started > budget:
+        return [time.perf_counter() - started]
+    samples = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def in_process(store_dir: Path, found: list[Query], reps: int) -> dict[str, dict[str, list[float]]]:
+    """The same queries without HTTP, on the built store opened read-only: the floor of every overhead."""
+    store = ox.Store.read_only(str(store_dir))
+    backend = EmbeddedBackend(store)
+    default = [ox.NamedNode(g) for g in (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED)]
+    timings: dict[str, dict[str, list[float]]] = {"sparql": {}, "named": {}}
+    for q in found:
+        timings["sparql"][q.name] = timed(lambda q=q: list(store.query(q.sparql, default_graph=default)), reps)
+        if q.api_path is not None:
+            timings["named"][q.name] = timed(lambda q=q: backend.select(q.text, bindings=q.bindings), reps)
+    return timings
+
+
+def over_http(url: str, found: list[Query], reps: int, *, api_base: str | None = None, timeout: float = 120.0
+              ) -> dict[str, dict[str, list[float]]]:
+    """Each query over loopback HTTP, as SPARQL (and as a named query when ``api_base`` is the service's)."""
+    timings: dict[str, dict[str, list[float]]] = {"sparql": {}, "named": {}}
+    with httpx.Client(timeout=timeout, headers={"Accept": JSON}) as client:
+        def get(target: str, **params: str) -> None:
+            client.get(target, params=params or None).raise_for_status()
+
+        for q in found:
+            try:
+                timings["sparql"][q.name] = timed(lambda q=q: get(url, query=q.sparql), reps)
+            except httpx.HTTPError:
+                timings["sparql"][q.name] = [float("inf")]
+            if api_base is not None and q.api_path is not None:
+                timings["named"][q.name] = timed(lambda q=q: get(api_base + q.api_path), reps)
+    return timings
+
+
+async def _client(client: httpx.AsyncClient, url: str, texts: list[str], deadline: float, budget: list[int],
+                  latencies: list[float], offset: int) -> None:
+    turn = offset
+    while time.perf_counter() < deadline and budget[0] > 0:
+        budget[0] -= 1
+        started = time.perf_counter()
+        try:
+            answer = await client.get(url, params={"query": texts[turn % len(texts)]})
+            if answer.status_code == 200:
+                latencies.append(time.perf_counter() - started)
+        except httpx.HTTPError:
+            pass
+        turn += 1
+
+
+def mixed_load(url: str, texts: list[str], *, clients: int = 32, seconds: float = 10.0, max_requests: int = 20000
+               ) -> dict[str, float]:
+    """``clients`` concurrent clients cycling through ``texts`` until the time or request budget runs out."""
+    async def main() -> tuple[list[float], float]:
+        latencies: list[float] = []
+        limits = httpx.Limits(max_connections=clients)
+        async with httpx.AsyncClient(timeout=seconds + 30, headers={"Accept": JSON}, limits=limits) as client:
+            started = time.perf_counter()
+            budget = [max_requests]
+            await asyncio.gather(*(_client(client, url, texts, started + seconds, budget, latencies, i)
+                                   for i in range(clients)))
+            return latencies, time.perf_counter() - started
+
+    latencies, elapsed = asyncio.run(main())
+    if not latencies:
+        return {"throughput": 0.0, "p50": float("nan"), "p95": float("nan"), "requests": 0}
+    return {"throughput": len(latencies) / elapsed, "p50": statistics.median(latencies),
+            "p95": percentile(latencies, 0.95), "requests": len(latencies)}
