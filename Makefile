@@ -50,3 +50,20 @@ build: install
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+
+## Benchmarks: synthetic scales, fast build, the service against Oxigraph server and rdflib-endpoint on
+## loopback; writes benchmarks/RESULTS.md and its plot. BENCH_SCALES=real,9,100,1000,10000 for the largest.
+.PHONY: bench bench-quick
+BENCH_STAMP  := $(VENV)/.bench-installed
+BENCH_SCALES ?= real,9,100,1000
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.bench --scales $(BENCH_SCALES) --reps 3
+
+## The CI-sized run (the real data, 9 and 100 clusters, two repetitions); results under build/bench-quick.
+bench-quick: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.bench --quick --out build/bench-quick

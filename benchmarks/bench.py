@@ -99,7 +99,7 @@ def serve_all(store_dir: Path, work: Path, args: argparse.Namespace, scale: int)
     for name, start in systems:
         with start() as server:
             api = server.base if name == "service" else None
-            timings = workload.over_http(server.url, found, args.reps, api_base=api)
+            timings = workload.over_http(server.url, found, args.reps, api_base=api, timeout=args.timeout)
             load = workload.mixed_load(server.url, mix, seconds=args.load_seconds)
             result[name] = {"startup": server.startup, "rss_mb": server.rss_mb(), "timings": timings, "load": load}
     return result
@@ -127,11 +127,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--quick", action="store_true", help="real, 9 and 100; 2 reps; 3 s of load")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a request counts as failed")
     args = parser.parse_args(argv)
     if args.quick:
         args.scales, args.reps, args.load_seconds, args.reference_up_to = "real,9,100", 2, 3.0, 9
+        args.rdflib_up_to, args.timeout = 9, 10.0
     results: dict[str, Any] = {"machine": machine(), "scales": {}, "args": vars(args) | {"work": str(args.work),
                                                                                         "out": str(args.out)}}
+    args.out.mkdir(parents=True, exist_ok=True)
     for label in args.scales.split(","):
         scale = 9 if label == "real" else int(label)
         work = args.work / label

@@ -87,15 +87,18 @@ def _scale_section(label: str, entry: dict[str, Any]) -> list[str]:
     present = [s for s in SYSTEMS if s in serve]
     lines.append("\nPer query, p50 / p95 in ms (SPARQL text, example values inlined; *in process* is the built "
                  "store opened read-only in the benchmark's own process).\n")
-    header = ["query", "in process", *present, "service / oxigraph", "service / rdflib-endpoint"]
+    header = ["query", "rows", "in process", *present, "service / oxigraph", "service / rdflib-endpoint"]
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for name, samples in serve["in_process"]["sparql"].items():
-        cells = [f"{_ms(_p(samples, .5))} / {_ms(_p(samples, .95))}"]
+        rows = serve["in_process"].get("rows", {}).get(name)
+        cells = [str(rows), f"{_ms(_p(samples, .5))} / {_ms(_p(samples, .95))}"]
         medians = {}
         for system in present:
             s = serve[system]["timings"]["sparql"].get(name)
             medians[system] = _p(s, .5)
-            cells.append(f"{_ms(_p(s, .5))} / {_ms(_p(s, .95))}" if s else "–")
+            other = serve[system]["timings"].get("rows", {}).get(name)
+            wrong = " (≠ rows)" if other is not None and other != rows else ""
+            cells.append(f"{_ms(_p(s, .5))} / {_ms(_p(s, .95))}{wrong}" if s else "–")
         cells += [_ratio(medians.get("service"), medians.get("oxigraph")),
                   _ratio(medians.get("service"), medians.get("rdflib-endpoint"))]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")

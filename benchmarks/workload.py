@@ -1,8 +1,8 @@
 """What the benchmark asks: every named query (with its header's example values), the synergy questions,
 timed in process and over HTTP, and a mixed load of concurrent clients bounded in time and count.
 
-The other systems get the named queries as plain SPARQL: the example values joined as a trailing VALUES
-clause (SPARQL's own way to give values to a query), the same text sent to every system's endpoint.
+The other systems get the named queries as plain SPARQL, the example values written into the text
+(``inline``), the same text sent to every system's endpoint, the service's /sparql included.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -24,6 +25,7 @@ from ctlkg.backend_embedded import EmbeddedBackend
 from ctlkg.query_params import convert
 
 JSON = "application/sparql-results+json"
+ACCEPT = f"{JSON}, application/n-triples;q=0.9, text/turtle;q=0.8"
 SLOW = 5.0  # seconds: a query this slow is timed once, and left out of the mixed load
 SYNERGY = f"PREFIX ctl: <{namespaces.CTL}>\n"
 COMBINED = f"<{namespaces.BASE}id/synergy-dimension/combined>"
@@ -62,11 +64,41 @@ def _example(query: named_queries.NamedQuery, clusters: list[str]) -> dict[str, 
     return values
 
 
-def _values_clause(bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    if not bindings:
-        return ""
-    names = " ".join(f"?{k}" for k in bindings)
-    return f"\nVALUES ({names}) {{ ({' '.join(str(v) for v in bindings.values())}) }}"
+def _split_top(text: str) -> list[str]:
+    """A projection split into its top-level items: variables and bracketed expressions."""
+    items, depth, current = [], 0, ""
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        current += char
+        if depth == 0 and char in " \n\t)":
+            if current.strip():
+                items.append(current.strip())
+            current = ""
+    return items + ([current.strip()] if current.strip() else [])
+
+
+def inline(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """The query with its parameters written in, as a person would for an endpoint without named queries:
+    a projected parameter becomes ``(value AS ?name)``, GROUP BY and ORDER BY drop it (it is constant), any
+    other use becomes the value. Checked against the service's substitution by row counts (bench.py)."""
+    names = "|".join(map(re.escape, bindings))
+    if not names:
+        return text
+    var = re.compile(rf"[?$]({names})\b")
+
+    def projection(match: re.Match[str]) -> str:
+        items = [f"({bindings[m.group(1)]} AS ?{m.group(1)})" if (m := var.fullmatch(item)) else item
+                 for item in _split_top(match.group(2))]
+        return f"{match.group(1)}{' '.join(items)} WHERE"
+
+    def ordering(match: re.Match[str]) -> str:
+        kept = [item for item in match.group(2).split() if not var.fullmatch(item)]
+        return f"{match.group(1)} {' '.join(kept)}" if kept else ""
+
+    text = re.sub(r"(SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?)(.*?)\s+WHERE", projection, text, flags=re.S | re.I)
+    text = re.sub(r"(GROUP BY|ORDER BY)((?:\s+(?:[?$]\w+|DESC\([?$]\w+\)|ASC\([?$]\w+\)))+)", ordering, text)
+    # Aliases keep their names: "(... AS ?cluster)" must not become "(... AS <iri>)".
+    return re.sub(rf"(?<!AS )[?$]({names})\b", lambda m: str(bindings[m.group(1)]), text)
 
 
 def queries(store: ox.Store) -> list[Query]:
@@ -81,7 +113,7 @@ def queries(store: ox.Store) -> list[Query]:
         bindings = {p.name: convert(p, values[p.name]) for p in query.params if p.name in values}
         body = re.sub(r"^#\+.*\n", "", query.text, flags=re.MULTILINE)
         api = f"/api/queries/{name}?" + "&".join(f"{k}={v}" for k, v in values.items())
-        found.append(Query(name, body + _values_clause(bindings), api, body, bindings))  # type: ignore[arg-type]
+        found.append(Query(name, inline(body, bindings), api, body, bindings))  # type: ignore[arg-type]
     for name, text in SYNERGY_QUERIES.items():
         sparql = text.replace("{cluster}", clusters[0])
         found.append(Query(name, sparql, None, sparql))
@@ -107,13 +139,21 @@ def timed(run: Callable[[], object], reps: int, budget: float = SLOW) -> list[fl
     return samples
 
 
-def in_process(store_dir: Path, found: list[Query], reps: int) -> dict[str, dict[str, list[float]]]:
+def _rows(answer: httpx.Response) -> int:
+    """How many solutions (or triples) an answer holds, to see that every system answered the same."""
+    if answer.headers.get("content-type", "").startswith(JSON):
+        return len(answer.json()["results"]["bindings"])
+    return sum(1 for line in answer.text.splitlines() if line.strip() and not line.startswith(("@", "#", "PREFIX")))
+
+
+def in_process(store_dir: Path, found: list[Query], reps: int) -> dict[str, dict[str, Any]]:
     """The same queries without HTTP, on the built store opened read-only: the floor of every overhead."""
     store = ox.Store.read_only(str(store_dir))
     backend = EmbeddedBackend(store)
     default = [ox.NamedNode(g) for g in (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED)]
-    timings: dict[str, dict[str, list[float]]] = {"sparql": {}, "named": {}}
+    timings: dict[str, dict[str, Any]] = {"sparql": {}, "named": {}, "rows": {}}
     for q in found:
+        timings["rows"][q.name] = len(list(store.query(q.sparql, default_graph=default)))  # type: ignore[arg-type]
         timings["sparql"][q.name] = timed(lambda q=q: list(store.query(q.sparql, default_graph=default)), reps)
         if q.api_path is not None:
             timings["named"][q.name] = timed(lambda q=q: backend.select(q.text, bindings=q.bindings), reps)
@@ -121,20 +161,27 @@ def in_process(store_dir: Path, found: list[Query], reps: int) -> dict[str, dict
 
 
 def over_http(url: str, found: list[Query], reps: int, *, api_base: str | None = None, timeout: float = 120.0
-              ) -> dict[str, dict[str, list[float]]]:
-    """Each query over loopback HTTP, as SPARQL (and as a named query when ``api_base`` is the service's)."""
-    timings: dict[str, dict[str, list[float]]] = {"sparql": {}, "named": {}}
-    with httpx.Client(timeout=timeout, headers={"Accept": JSON}) as client:
-        def get(target: str, **params: str) -> None:
-            client.get(target, params=params or None).raise_for_status()
+              ) -> dict[str, dict[str, Any]]:
+    """Each query over loopback HTTP, as SPARQL (and as a named query when ``api_base`` is the service's);
+    a query that fails or passes ``timeout`` counts as infinitely slow."""
+    timings: dict[str, dict[str, Any]] = {"sparql": {}, "named": {}, "rows": {}}
+    with httpx.Client(timeout=timeout, headers={"Accept": ACCEPT}) as client:
+        def get(target: str, **params: str) -> httpx.Response:
+            answer = client.get(target, params=params or None)
+            answer.raise_for_status()
+            return answer
 
         for q in found:
             try:
+                timings["rows"][q.name] = _rows(get(url, query=q.sparql))
                 timings["sparql"][q.name] = timed(lambda q=q: get(url, query=q.sparql), reps)
             except httpx.HTTPError:
                 timings["sparql"][q.name] = [float("inf")]
             if api_base is not None and q.api_path is not None:
-                timings["named"][q.name] = timed(lambda q=q: get(api_base + q.api_path), reps)
+                try:
+                    timings["named"][q.name] = timed(lambda q=q: get(api_base + q.api_path), reps)
+                except httpx.HTTPError:
+                    timings["named"][q.name] = [float("inf")]
     return timings
 
 
@@ -159,7 +206,7 @@ def mixed_load(url: str, texts: list[str], *, clients: int = 32, seconds: float 
     async def main() -> tuple[list[float], float]:
         latencies: list[float] = []
         limits = httpx.Limits(max_connections=clients)
-        async with httpx.AsyncClient(timeout=seconds + 30, headers={"Accept": JSON}, limits=limits) as client:
+        async with httpx.AsyncClient(timeout=seconds + 30, headers={"Accept": ACCEPT}, limits=limits) as client:
             started = time.perf_counter()
             budget = [max_requests]
             await asyncio.gather(*(_client(client, url, texts, started + seconds, budget, latencies, i)

@@ -1,4 +1,4 @@
-"""The `ctlkg` command line: validate, reason, build, query, export, stats (and serve, in server.py)."""
+"""The `ctlkg` command line: one Typer app; each command is a thin shell over a module that does the work."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from rich.console import Console
 from rich.table import Table
 
 from ctlkg import exports, graphs, namespaces, pipeline, store, synergy_graph
+from ctlkg.backup_cli import backup, restore
 from ctlkg.errors import CtlkgError, ValidationFailed
 from ctlkg.synergy_cli import synergies
+from ctlkg.synth_cli import synth
 from ctlkg.validation import ValidationReport, validate
 
 app = typer.Typer(
@@ -336,6 +338,9 @@ def load(
 
 
 app.command()(synergies)
+app.command()(synth)
+app.command()(backup)
+app.command()(restore)
 
 
 def main() -> None:
