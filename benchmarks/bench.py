@@ -49,10 +49,15 @@ def build(data: Path, store_dir: Path, work: Path, reps: int) -> dict[str, Any]:
     """The fast build, ``reps`` times: stage medians, wall time and peak memory (the worst run)."""
     runs = []
     for rep in range(reps):
-        wall, peak, text = _child([sys.executable, "-m", "ctlkg.fastbuild", "--data", str(data), "--out",
-                                   str(store_dir)], work / f"build-{rep}.log")
-        stages = {line.split()[0]: float(line.split()[1]) for line in text.splitlines()
-                  if line.startswith("  ") and line.split()[0] in STAGES}
+        wall, peak, text = _child(
+            [sys.executable, "-m", "ctlkg.fastbuild", "--data", str(data), "--out", str(store_dir)],
+            work / f"build-{rep}.log",
+        )
+        stages = {
+            line.split()[0]: float(line.split()[1])
+            for line in text.splitlines()
+            if line.startswith("  ") and line.split()[0] in STAGES
+        }
         runs.append({"wall": wall, "peak_mb": peak, "stages": stages})
     return {
         "stages": {s: statistics.median(r["stages"].get(s, 0.0) for r in runs) for s in STAGES},
@@ -67,9 +72,11 @@ import json, sys, time
 from pathlib import Path
 from ctlkg import graphs, reasoning, validation
 t = {}
-s = time.perf_counter(); o = graphs.load_ontology(); d = graphs.load_data([Path(sys.argv[1])]); sh = graphs.load_shapes()
+s = time.perf_counter()
+o, d, sh = graphs.load_ontology(), graphs.load_data([Path(sys.argv[1])]), graphs.load_shapes()
 t["parse"] = time.perf_counter() - s
-s = time.perf_counter(); r = validation.validate(d, ontology=o, shapes=sh); t["validate"] = time.perf_counter() - s
+s = time.perf_counter(); validation.validate(d, ontology=o, shapes=sh)
+t["validate"] = time.perf_counter() - s
 s = time.perf_counter(); reasoning.infer(o, d); t["reason"] = time.perf_counter() - s
 print("JSON" + json.dumps(t))
 """
@@ -91,17 +98,25 @@ def serve_all(store_dir: Path, work: Path, args: argparse.Namespace, scale: int)
     # The mixed load uses the queries fast enough to be asked 32 at a time (under a second in process).
     mix = [q.sparql for q in found if max(result["in_process"]["sparql"][q.name]) < 1.0]
     default, named = servers.export(store_dir, work)
-    systems: list[tuple[str, Any]] = [("service", lambda: servers.service(store_dir, work / "service.log")),
-                                      ("oxigraph", lambda: servers.oxigraph_server(default, named, work / "oxi",
-                                                                                   work / "oxigraph.log"))]
-    if scale <= args.rdflib_up_to:
-        systems.append(("rdflib-endpoint", lambda: servers.rdflib_endpoint(default, named, work / "rdflib.log")))
+    systems: list[tuple[str, Any]] = [
+        ("service", lambda: servers.service(store_dir, work / "service.log")),
+        ("oxigraph", lambda: servers.oxigraph_server(default, named, work / "oxi", work / "oxigraph.log")),
+    ]
+    if scale <= args.rdflib_up_to and (servers.BIN / "rdflib-endpoint").exists():
+        systems.append(
+            ("rdflib-endpoint", lambda: servers.rdflib_endpoint(default, named, work / "rdflib.log"))
+        )
     for name, start in systems:
         with start() as server:
             api = server.base if name == "service" else None
             timings = workload.over_http(server.url, found, args.reps, api_base=api, timeout=args.timeout)
             load = workload.mixed_load(server.url, mix, seconds=args.load_seconds)
-            result[name] = {"startup": server.startup, "rss_mb": server.rss_mb(), "timings": timings, "load": load}
+            result[name] = {
+                "startup": server.startup,
+                "rss_mb": server.rss_mb(),
+                "timings": timings,
+                "load": load,
+            }
     return result
 
 
@@ -109,11 +124,23 @@ def machine() -> dict[str, Any]:
     import pyoxigraph
     import rdflib
 
-    memory = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), 0)
-    return {"nproc": os.cpu_count(), "ram_mb": memory, "python": platform.python_version(),
-            "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__, "platform": platform.platform(),
-            "loadavg_start": os.getloadavg()}
+    memory = next(
+        (
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "ram_mb": memory,
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+        "platform": platform.platform(),
+        "loadavg_start": os.getloadavg(),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -122,18 +149,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--load-seconds", type=float, default=10.0)
     parser.add_argument("--rdflib-up-to", type=int, default=100, help="skip rdflib-endpoint above this scale")
-    parser.add_argument("--reference-up-to", type=int, default=100, help="skip pyshacl/owlrl above this scale")
+    parser.add_argument(
+        "--reference-up-to", type=int, default=100, help="skip pyshacl/owlrl above this scale"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--quick", action="store_true", help="real, 9 and 100; 2 reps; 3 s of load")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a request counts as failed")
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds before a request counts as failed"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.scales, args.reps, args.load_seconds, args.reference_up_to = "real,9,100", 2, 3.0, 9
         args.rdflib_up_to, args.timeout = 9, 10.0
-    results: dict[str, Any] = {"machine": machine(), "scales": {}, "args": vars(args) | {"work": str(args.work),
-                                                                                        "out": str(args.out)}}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "scales": {},
+        "args": vars(args) | {"work": str(args.work), "out": str(args.out)},
+    }
     args.out.mkdir(parents=True, exist_ok=True)
     for label in args.scales.split(","):
         scale = 9 if label == "real" else int(label)
@@ -149,8 +183,10 @@ def main(argv: list[str] | None = None) -> None:
         store_dir = work / "store"
         entry["build"] = build(data, store_dir, work, args.reps)
         counts = ox.Store.read_only(str(store_dir))
-        entry["triples"] = {str(g.value).rsplit("/", 1)[-1]: sum(1 for _ in counts.quads_for_pattern(None, None, None, g))
-                            for g in counts.named_graphs()}
+        entry["triples"] = {
+            str(g.value).rsplit("/", 1)[-1]: sum(1 for _ in counts.quads_for_pattern(None, None, None, g))
+            for g in counts.named_graphs()
+        }
         del counts
         if scale <= args.reference_up_to:
             entry["reference"] = reference(data, work)

@@ -1,6 +1,6 @@
 """benchmarks/RESULTS.md and the plot, written from the raw figures of bench.py (benchmarks/results.json).
 
-    python -m benchmarks.report    # rewrite RESULTS.md and the plot from results.json, without measuring
+python -m benchmarks.report    # rewrite RESULTS.md and the plot from results.json, without measuring
 """
 
 from __future__ import annotations
@@ -43,80 +43,163 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     scales = results["scales"]
     if "real" in scales:
         total = scales["real"]["build"]["total"]
-        rows.append(("build, the nine real clusters ≤ 3 s", f"{total:.2f} s (stages; "
-                     f"{scales['real']['build']['wall']:.2f} s with interpreter start)", "real", total <= 3))
+        rows.append(
+            (
+                "build, the nine real clusters ≤ 3 s",
+                f"{total:.2f} s (stages; {scales['real']['build']['wall']:.2f} s with interpreter start)",
+                "real",
+                total <= 3,
+            )
+        )
     for label, limit, memory in (("1000", 60, 2048), ("10000", 600, None)):
         if label in scales:
             b = scales[label]["build"]
-            rows.append((f"build, {int(label):,} clusters ≤ {limit} s", f"{b['total']:.1f} s", label, b["total"] <= limit))
+            rows.append(
+                (
+                    f"build, {int(label):,} clusters ≤ {limit} s",
+                    f"{b['total']:.1f} s",
+                    label,
+                    b["total"] <= limit,
+                )
+            )
             if memory:
-                rows.append((f"build peak memory, {int(label):,} clusters ≤ 2 GB", f"{b['peak_mb']:.0f} MB", label,
-                             b["peak_mb"] <= memory))
+                rows.append(
+                    (
+                        f"build peak memory, {int(label):,} clusters ≤ 2 GB",
+                        f"{b['peak_mb']:.0f} MB",
+                        label,
+                        b["peak_mb"] <= memory,
+                    )
+                )
     big = "1000" if "1000" in scales else max(scales, key=lambda s: scales[s]["clusters"])
     serve = scales[big]["serve"]
-    for name, limit in (("synergies-all-pairs", 0.1), ("synergies-top-100", 0.1), ("synergies-one-cluster", 0.02)):
+    for name, limit in (
+        ("synergies-all-pairs", 0.1),
+        ("synergies-top-100", 0.1),
+        ("synergies-one-cluster", 0.02),
+    ):
         inproc = statistics.median(serve["in_process"]["sparql"][name])
         http = serve.get("service", {}).get("timings", {}).get("sparql", {}).get(name)
-        rows.append((f"{name} ≤ {limit * 1000:.0f} ms", f"{inproc * 1000:.1f} ms in process, "
-                     f"{_ms(statistics.median(http)) if http else '–'} ms over HTTP", big, inproc <= limit))
+        rows.append(
+            (
+                f"{name} ≤ {limit * 1000:.0f} ms",
+                f"{inproc * 1000:.1f} ms in process, "
+                f"{_ms(statistics.median(http)) if http else '–'} ms over HTTP",
+                big,
+                inproc <= limit,
+            )
+        )
     if "service" in serve:
         for kind in ("named", "sparql"):
             inproc, http = serve["in_process"][kind], serve["service"]["timings"][kind]
-            met = [statistics.median(http[q]) <= 1.1 * statistics.median(inproc[q]) + 0.001 for q in http if q in inproc]
-            rows.append((f"{kind} query over HTTP ≤ in process + 1 ms + 10 %", f"{sum(met)} of {len(met)} queries",
-                         big, all(met) if met else None))
-        rows.append(("start-up from a built store ≤ 3 s", f"{serve['service']['startup']:.2f} s", big,
-                     serve["service"]["startup"] <= 3))
-        rows.append(("memory serving ≤ 600 MB RSS", f"{serve['service']['rss_mb']:.0f} MB", big,
-                     serve["service"]["rss_mb"] <= 600))
+            met = [
+                statistics.median(http[q]) <= 1.1 * statistics.median(inproc[q]) + 0.001
+                for q in http
+                if q in inproc
+            ]
+            rows.append(
+                (
+                    f"{kind} query over HTTP ≤ in process + 1 ms + 10 %",
+                    f"{sum(met)} of {len(met)} queries",
+                    big,
+                    all(met) if met else None,
+                )
+            )
+        rows.append(
+            (
+                "start-up from a built store ≤ 3 s",
+                f"{serve['service']['startup']:.2f} s",
+                big,
+                serve["service"]["startup"] <= 3,
+            )
+        )
+        rows.append(
+            (
+                "memory serving ≤ 600 MB RSS",
+                f"{serve['service']['rss_mb']:.0f} MB",
+                big,
+                serve["service"]["rss_mb"] <= 600,
+            )
+        )
     return rows
 
 
 def _scale_section(label: str, entry: dict[str, Any]) -> list[str]:
-    lines = [f"\n## {'The nine real clusters (data/)' if label == 'real' else f'{int(label):,} synthetic clusters'}\n"]
-    lines.append("Triples per graph: " + ", ".join(f"{g} {n:,}" for g, n in sorted(entry["triples"].items())) + ".\n")
-    lines.append("| build stage | fast path (s, median) | reference: rdflib, pyshacl, owlrl (s) |\n| --- | --- | --- |")
+    lines = [
+        "\n## "
+        + ("The nine real clusters (data/)" if label == "real" else f"{int(label):,} synthetic clusters")
+        + "\n"
+    ]
+    lines.append(
+        "Triples per graph: " + ", ".join(f"{g} {n:,}" for g, n in sorted(entry["triples"].items())) + ".\n"
+    )
+    lines.append(
+        "| build stage | fast path (s, median) | reference: rdflib, pyshacl, owlrl (s) |\n| --- | --- | --- |"
+    )
     ref = entry.get("reference", {}).get("stages", {})
     for stage in STAGES:
         fast = entry["build"]["stages"].get(stage)
-        lines.append(f"| {stage} | {fast:.2f} | {ref[stage]:.2f} |" if stage in ref else f"| {stage} | {fast:.2f} | – |")
-    lines.append(f"| **total** | **{entry['build']['total']:.2f}** (peak {entry['build']['peak_mb']:.0f} MB) | "
-                 + (f"**{entry['reference']['total']:.2f}** (peak {entry['reference']['peak_mb']:.0f} MB) |"
-                    if "reference" in entry else "not run at this scale |"))
+        lines.append(
+            f"| {stage} | {fast:.2f} | {ref[stage]:.2f} |"
+            if stage in ref
+            else f"| {stage} | {fast:.2f} | – |"
+        )
+    lines.append(
+        f"| **total** | **{entry['build']['total']:.2f}** (peak {entry['build']['peak_mb']:.0f} MB) | "
+        + (
+            f"**{entry['reference']['total']:.2f}** (peak {entry['reference']['peak_mb']:.0f} MB) |"
+            if "reference" in entry
+            else "not run at this scale |"
+        )
+    )
     serve = entry["serve"]
     present = [s for s in SYSTEMS if s in serve]
-    lines.append("\nPer query, p50 / p95 in ms (SPARQL text, example values inlined; *in process* is the built "
-                 "store opened read-only in the benchmark's own process).\n")
+    lines.append(
+        "\nPer query, p50 / p95 in ms (SPARQL text, example values inlined; *in process* is the built "
+        "store opened read-only in the benchmark's own process).\n"
+    )
     header = ["query", "rows", "in process", *present, "service / oxigraph", "service / rdflib-endpoint"]
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for name, samples in serve["in_process"]["sparql"].items():
         rows = serve["in_process"].get("rows", {}).get(name)
-        cells = [str(rows), f"{_ms(_p(samples, .5))} / {_ms(_p(samples, .95))}"]
+        cells = [str(rows), f"{_ms(_p(samples, 0.5))} / {_ms(_p(samples, 0.95))}"]
         medians = {}
         for system in present:
             s = serve[system]["timings"]["sparql"].get(name)
-            medians[system] = _p(s, .5)
+            medians[system] = _p(s, 0.5)
             other = serve[system]["timings"].get("rows", {}).get(name)
             wrong = " (≠ rows)" if other is not None and other != rows else ""
-            cells.append(f"{_ms(_p(s, .5))} / {_ms(_p(s, .95))}{wrong}" if s else "–")
-        cells += [_ratio(medians.get("service"), medians.get("oxigraph")),
-                  _ratio(medians.get("service"), medians.get("rdflib-endpoint"))]
+            cells.append(f"{_ms(_p(s, 0.5))} / {_ms(_p(s, 0.95))}{wrong}" if s else "–")
+        cells += [
+            _ratio(medians.get("service"), medians.get("oxigraph")),
+            _ratio(medians.get("service"), medians.get("rdflib-endpoint")),
+        ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     if "service" in serve and serve["service"]["timings"]["named"]:
-        lines.append("\nNamed queries through the service's API (`/api/queries/…`) against the same call in process "
-                     "(`EmbeddedBackend.select` with the bound values), p50 in ms:\n")
+        lines.append(
+            "\nNamed queries through the service's API (`/api/queries/…`) against the same call in process "
+            "(`EmbeddedBackend.select` with the bound values), p50 in ms:\n"
+        )
         lines += ["| query | in process | over HTTP | overhead |", "| --- | --- | --- | --- |"]
         for name, samples in serve["service"]["timings"]["named"].items():
-            a, b = _p(serve["in_process"]["named"].get(name), .5), _p(samples, .5)
-            lines.append(f"| {name} | {_ms(a)} | {_ms(b)} | {_ms(b - a) if a is not None and b is not None else '–'} |")
-    lines.append("\nMixed load: 32 concurrent clients on `/sparql` (the queries under a second in process), "
-                 "bounded in time and count.\n")
-    lines += ["| system | start-up (s) | RSS (MB) | requests | throughput (req/s) | p50 (ms) | p95 (ms) |",
-              "| --- | --- | --- | --- | --- | --- | --- |"]
+            a, b = _p(serve["in_process"]["named"].get(name), 0.5), _p(samples, 0.5)
+            lines.append(
+                f"| {name} | {_ms(a)} | {_ms(b)} | {_ms(b - a) if a is not None and b is not None else '–'} |"
+            )
+    lines.append(
+        "\nMixed load: 32 concurrent clients on `/sparql` (the queries under a second in process), "
+        "bounded in time and count.\n"
+    )
+    lines += [
+        "| system | start-up (s) | RSS (MB) | requests | throughput (req/s) | p50 (ms) | p95 (ms) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for system in present:
         s = serve[system]
-        lines.append(f"| {system} | {s['startup']:.2f} | {s['rss_mb']:.0f} | {s['load']['requests']} | "
-                     f"{s['load']['throughput']:.1f} | {_ms(s['load']['p50'])} | {_ms(s['load']['p95'])} |")
+        lines.append(
+            f"| {system} | {s['startup']:.2f} | {s['rss_mb']:.0f} | {s['load']['requests']} | "
+            f"{s['load']['throughput']:.1f} | {_ms(s['load']['p50'])} | {_ms(s['load']['p95'])} |"
+        )
     return lines
 
 
@@ -135,7 +218,12 @@ def plot(results: dict[str, Any], out: Path) -> Path | None:
     xs = [e["clusters"] for e in scales.values()]
     figure, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
     for stage in STAGES:
-        left.plot(xs, [max(e["build"]["stages"].get(stage, 0), 1e-3) for e in scales.values()], marker="o", label=stage)
+        left.plot(
+            xs,
+            [max(e["build"]["stages"].get(stage, 0), 1e-3) for e in scales.values()],
+            marker="o",
+            label=stage,
+        )
     for stage in ("parse", "validate", "reason"):
         pts = [(e["clusters"], e["reference"]["stages"][stage]) for e in scales.values() if "reference" in e]
         if pts:
@@ -146,14 +234,23 @@ def plot(results: dict[str, Any], out: Path) -> Path | None:
         pts = []
         for e in scales.values():
             timings = e["serve"].get(system, {})
-            sparql = timings.get("sparql") if system == "in_process" else timings.get("timings", {}).get("sparql")
+            sparql = (
+                timings.get("sparql") if system == "in_process" else timings.get("timings", {}).get("sparql")
+            )
             if sparql:
-                finite = [statistics.median(s) for s in sparql.values() if not math.isinf(statistics.median(s))]
+                finite = [
+                    statistics.median(s) for s in sparql.values() if not math.isinf(statistics.median(s))
+                ]
                 pts.append((e["clusters"], statistics.median(finite)))
         if pts:
             right.plot(*zip(*pts, strict=True), marker="o", label=system.replace("_", " "))
-    right.set(xscale="log", yscale="log", xlabel="clusters", ylabel="seconds",
-              title="median query time over all queries")
+    right.set(
+        xscale="log",
+        yscale="log",
+        xlabel="clusters",
+        ylabel="seconds",
+        title="median query time over all queries",
+    )
     right.legend(fontsize=8)
     figure.tight_layout()
     path = out / "cost-vs-scale.png"
@@ -164,13 +261,18 @@ def plot(results: dict[str, Any], out: Path) -> Path | None:
 
 def write(results: dict[str, Any], out: Path, notes: str = "") -> Path:
     m = results["machine"]
-    lines = ["# Benchmarks: synthetic data, fast build, service vs Oxigraph server vs rdflib-endpoint\n",
-             "Written by `make bench` (`python -m benchmarks.bench`); raw figures in `results.json`. "
-             "Medians over repeated runs; the machine is shared, so read them as magnitudes.\n",
-             f"Machine: {m['nproc']} cores, {m['ram_mb']:,} MB RAM, Python {m['python']}, pyoxigraph "
-             f"{m['pyoxigraph']}, rdflib {m['rdflib']}; load average at start {m['loadavg_start'][0]:.2f}"
-             + (f", at end {m['loadavg_end'][0]:.2f}" if "loadavg_end" in m else "") + f" ({m['platform']}).\n",
-             "## Targets\n", "| target | measured | scale | verdict |", "| --- | --- | --- | --- |"]
+    lines = [
+        "# Benchmarks: synthetic data, fast build, service vs Oxigraph server vs rdflib-endpoint\n",
+        "Written by `make bench` (`python -m benchmarks.bench`); raw figures in `results.json`. "
+        "Medians over repeated runs; the machine is shared, so read them as magnitudes.\n",
+        f"Machine: {m['nproc']} cores, {m['ram_mb']:,} MB RAM, Python {m['python']}, pyoxigraph "
+        f"{m['pyoxigraph']}, rdflib {m['rdflib']}; load average at start {m['loadavg_start'][0]:.2f}"
+        + (f", at end {m['loadavg_end'][0]:.2f}" if "loadavg_end" in m else "")
+        + f" ({m['platform']}).\n",
+        "## Targets\n",
+        "| target | measured | scale | verdict |",
+        "| --- | --- | --- | --- |",
+    ]
     lines += [f"| {t} | {fig} | {where} | {_verdict(ok)} |" for t, fig, where, ok in targets(results)]
     if notes:
         lines.append("\n" + notes.strip() + "\n")

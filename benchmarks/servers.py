@@ -1,4 +1,4 @@
-"""The three systems under test, each a process on loopback: the ctlkg service, Oxigraph server, rdflib-endpoint.
+"""The three systems under test, each a process on loopback: the service, Oxigraph server, rdflib-endpoint.
 
 Each is started alone (the machine has two cores: two servers at once would measure each other), timed from
 spawn to its first answer to ``ASK {}``, sampled for resident memory while it runs, and stopped by its own
@@ -59,8 +59,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], started: float, limit: flo
         if process.poll() is not None:
             raise RuntimeError(f"{url}: the server exited with {process.returncode}")
         try:
-            answer = httpx.get(url, params={"query": ASK}, headers={"Accept": "application/sparql-results+json"},
-                               timeout=2.0)
+            answer = httpx.get(
+                url, params={"query": ASK}, headers={"Accept": "application/sparql-results+json"}, timeout=2.0
+            )
             if answer.status_code == 200:
                 return time.perf_counter() - started
         except httpx.HTTPError:
@@ -70,8 +71,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], started: float, limit: flo
 
 
 @contextmanager
-def running(name: str, command: list[str], sparql_path: str, port: int, log: Path, limit: float = 900.0
-            ) -> Iterator[Server]:
+def running(
+    name: str, command: list[str], sparql_path: str, port: int, log: Path, limit: float = 900.0
+) -> Iterator[Server]:
     """Start ``command``, wait for its endpoint, yield it, stop it (SIGTERM, then SIGKILL) by its pid."""
     started = time.perf_counter()
     with log.open("wb") as out:
@@ -118,7 +120,14 @@ def oxigraph_server(default: Path, named: Path, location: Path, log: Path) -> Ab
     store.flush()
     del store
     port = free_port()
-    command = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    command = [
+        str(BIN / "oxigraph"),
+        "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
     return running("oxigraph", command, "/query", port, log)
 
 

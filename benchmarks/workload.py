@@ -30,13 +30,16 @@ SLOW = 5.0  # seconds: a query this slow is timed once, and left out of the mixe
 SYNERGY = f"PREFIX ctl: <{namespaces.CTL}>\n"
 COMBINED = f"<{namespaces.BASE}id/synergy-dimension/combined>"
 SYNERGY_QUERIES = {
-    "synergies-all-pairs": SYNERGY + f"""SELECT ?a ?b ?score WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{
+    "synergies-all-pairs": SYNERGY
+    + f"""SELECT ?a ?b ?score WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{
   ?s ctl:dimension {COMBINED} ; ctl:score ?score ; ctl:pairMember ?a , ?b . FILTER(STR(?a) < STR(?b)) }} }}
 ORDER BY DESC(?score) ?a ?b""",
-    "synergies-top-100": SYNERGY + f"""SELECT ?a ?b ?score WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{
+    "synergies-top-100": SYNERGY
+    + f"""SELECT ?a ?b ?score WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{
   ?s ctl:dimension {COMBINED} ; ctl:score ?score ; ctl:pairMember ?a , ?b . FILTER(STR(?a) < STR(?b)) }} }}
 ORDER BY DESC(?score) ?a ?b LIMIT 100""",
-    "synergies-one-cluster": SYNERGY + f"""SELECT ?other ?score WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{
+    "synergies-one-cluster": SYNERGY
+    + f"""SELECT ?other ?score WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{
   ?s ctl:dimension {COMBINED} ; ctl:score ?score ; ctl:pairMember <{{cluster}}> , ?other .
   FILTER(?other != <{{cluster}}>) }} }} ORDER BY DESC(?score) ?other""",
 }
@@ -87,8 +90,10 @@ def inline(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
     var = re.compile(rf"[?$]({names})\b")
 
     def projection(match: re.Match[str]) -> str:
-        items = [f"({bindings[m.group(1)]} AS ?{m.group(1)})" if (m := var.fullmatch(item)) else item
-                 for item in _split_top(match.group(2))]
+        items = [
+            f"({bindings[m.group(1)]} AS ?{m.group(1)})" if (m := var.fullmatch(item)) else item
+            for item in _split_top(match.group(2))
+        ]
         return f"{match.group(1)}{' '.join(items)} WHERE"
 
     def ordering(match: re.Match[str]) -> str:
@@ -103,8 +108,10 @@ def inline(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
 
 def queries(store: ox.Store) -> list[Query]:
     """The named queries and the synergy questions, ready for every system."""
-    rows = store.query(f"SELECT ?c WHERE {{ GRAPH <{namespaces.GRAPH_DATA}> {{ ?c a <{namespaces.CTL}Cluster> }} }} "
-                       "ORDER BY ?c LIMIT 10")
+    rows = store.query(
+        f"SELECT ?c WHERE {{ GRAPH <{namespaces.GRAPH_DATA}> {{ ?c a <{namespaces.CTL}Cluster> }} }} "
+        "ORDER BY ?c LIMIT 10"
+    )
     assert isinstance(rows, ox.QuerySolutions)
     clusters = [row["c"].value for row in rows]
     found = []
@@ -143,29 +150,37 @@ def _rows(answer: httpx.Response) -> int:
     """How many solutions (or triples) an answer holds, to see that every system answered the same."""
     if answer.headers.get("content-type", "").startswith(JSON):
         return len(answer.json()["results"]["bindings"])
-    return sum(1 for line in answer.text.splitlines() if line.strip() and not line.startswith(("@", "#", "PREFIX")))
+    return sum(
+        1 for line in answer.text.splitlines() if line.strip() and not line.startswith(("@", "#", "PREFIX"))
+    )
 
 
 def in_process(store_dir: Path, found: list[Query], reps: int) -> dict[str, dict[str, Any]]:
     """The same queries without HTTP, on the built store opened read-only: the floor of every overhead."""
     store = ox.Store.read_only(str(store_dir))
     backend = EmbeddedBackend(store)
-    default = [ox.NamedNode(g) for g in (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED)]
+    default = [
+        ox.NamedNode(g) for g in (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED)
+    ]
     timings: dict[str, dict[str, Any]] = {"sparql": {}, "named": {}, "rows": {}}
     for q in found:
         timings["rows"][q.name] = len(list(store.query(q.sparql, default_graph=default)))  # type: ignore[arg-type]
-        timings["sparql"][q.name] = timed(lambda q=q: list(store.query(q.sparql, default_graph=default)), reps)
+        timings["sparql"][q.name] = timed(
+            lambda q=q: list(store.query(q.sparql, default_graph=default)), reps
+        )
         if q.api_path is not None:
             timings["named"][q.name] = timed(lambda q=q: backend.select(q.text, bindings=q.bindings), reps)
     return timings
 
 
-def over_http(url: str, found: list[Query], reps: int, *, api_base: str | None = None, timeout: float = 120.0
-              ) -> dict[str, dict[str, Any]]:
+def over_http(
+    url: str, found: list[Query], reps: int, *, api_base: str | None = None, timeout: float = 120.0
+) -> dict[str, dict[str, Any]]:
     """Each query over loopback HTTP, as SPARQL (and as a named query when ``api_base`` is the service's);
     a query that fails or passes ``timeout`` counts as infinitely slow."""
     timings: dict[str, dict[str, Any]] = {"sparql": {}, "named": {}, "rows": {}}
     with httpx.Client(timeout=timeout, headers={"Accept": ACCEPT}) as client:
+
         def get(target: str, **params: str) -> httpx.Response:
             answer = client.get(target, params=params or None)
             answer.raise_for_status()
@@ -185,8 +200,15 @@ def over_http(url: str, found: list[Query], reps: int, *, api_base: str | None =
     return timings
 
 
-async def _client(client: httpx.AsyncClient, url: str, texts: list[str], deadline: float, budget: list[int],
-                  latencies: list[float], offset: int) -> None:
+async def _client(
+    client: httpx.AsyncClient,
+    url: str,
+    texts: list[str],
+    deadline: float,
+    budget: list[int],
+    latencies: list[float],
+    offset: int,
+) -> None:
     turn = offset
     while time.perf_counter() < deadline and budget[0] > 0:
         budget[0] -= 1
@@ -200,21 +222,33 @@ async def _client(client: httpx.AsyncClient, url: str, texts: list[str], deadlin
         turn += 1
 
 
-def mixed_load(url: str, texts: list[str], *, clients: int = 32, seconds: float = 10.0, max_requests: int = 20000
-               ) -> dict[str, float]:
+def mixed_load(
+    url: str, texts: list[str], *, clients: int = 32, seconds: float = 10.0, max_requests: int = 20000
+) -> dict[str, float]:
     """``clients`` concurrent clients cycling through ``texts`` until the time or request budget runs out."""
+
     async def main() -> tuple[list[float], float]:
         latencies: list[float] = []
         limits = httpx.Limits(max_connections=clients)
-        async with httpx.AsyncClient(timeout=seconds + 30, headers={"Accept": ACCEPT}, limits=limits) as client:
+        async with httpx.AsyncClient(
+            timeout=seconds + 30, headers={"Accept": ACCEPT}, limits=limits
+        ) as client:
             started = time.perf_counter()
             budget = [max_requests]
-            await asyncio.gather(*(_client(client, url, texts, started + seconds, budget, latencies, i)
-                                   for i in range(clients)))
+            await asyncio.gather(
+                *(
+                    _client(client, url, texts, started + seconds, budget, latencies, i)
+                    for i in range(clients)
+                )
+            )
             return latencies, time.perf_counter() - started
 
     latencies, elapsed = asyncio.run(main())
     if not latencies:
         return {"throughput": 0.0, "p50": float("nan"), "p95": float("nan"), "requests": 0}
-    return {"throughput": len(latencies) / elapsed, "p50": statistics.median(latencies),
-            "p95": percentile(latencies, 0.95), "requests": len(latencies)}
+    return {
+        "throughput": len(latencies) / elapsed,
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 0.95),
+        "requests": len(latencies),
+    }

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import typer
 from rdflib import RDF, Graph, URIRef
 from typer.testing import CliRunner
 
@@ -13,8 +14,6 @@ from ctlkg import graphs, synth
 from ctlkg.namespaces import CTL
 from ctlkg.synth_cli import synth as synth_command
 from ctlkg.validation import validate
-
-import typer
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -49,18 +48,24 @@ def test_counted_triples_match_the_files(nine: Path) -> None:
 @pytest.mark.parametrize("clusters", [9, 30], ids=["9-clusters", "30-clusters"])
 def test_conforms_to_the_shapes(clusters: int, tmp_path: Path) -> None:
     synth.generate(tmp_path, clusters, seed=clusters)
-    report = validate(graphs.load_data([tmp_path]), ontology=graphs.load_ontology(), shapes=graphs.load_shapes())
+    report = validate(
+        graphs.load_data([tmp_path]), ontology=graphs.load_ontology(), shapes=graphs.load_shapes()
+    )
     violations = [f"{f.focus_node} {f.source_shape}: {f.message_en}" for f in report.by_severity("Violation")]
     assert report.conforms, "\n".join(violations[:20])
     # Warnings come only from the copied vocabularies (concepts without a definition), never from generated data.
     assert {f.source_shape.rsplit("#", 1)[1] for f in report.by_severity("Warning")} <= {
-        "ConceptDefinitionRecommendation"}
+        "ConceptDefinitionRecommendation"
+    }
 
 
 def test_statistics_count_the_members_and_the_region_sums_them(nine: Path) -> None:
     data = graphs.load_data([nine])
-    categories = {CTL.Company: CTL.companyCount, CTL.ResearchOrganisation: CTL.researchOrganisationCount,
-                  CTL.OtherEntity: CTL.otherEntityCount}
+    categories = {
+        CTL.Company: CTL.companyCount,
+        CTL.ResearchOrganisation: CTL.researchOrganisationCount,
+        CTL.OtherEntity: CTL.otherEntityCount,
+    }
     totals: Counter[URIRef] = Counter()
     for cluster in data.subjects(RDF.type, CTL.Cluster):
         stats = data.value(cluster, CTL.hasStatistics)
@@ -100,5 +105,8 @@ def test_command_writes_the_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--clusters", "3", "--seed", "2", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out" / "clusters").iterdir()) == [
-        "cl-00001.ttl", "cl-00002.ttl", "cl-00003.ttl"]
+        "cl-00001.ttl",
+        "cl-00002.ttl",
+        "cl-00003.ttl",
+    ]
     assert len(Graph().parse(tmp_path / "out" / "region.ttl", format="turtle")) > 0

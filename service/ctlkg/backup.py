@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -77,7 +77,7 @@ def backup(store_dir: Path, out: Path) -> Summary:
             with os.fdopen(handle, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as packed:
                 header = [MAGIC, f"# quads {quads}", *(f"# graph {g}" for g in graphs)]
                 packed.write(("\n".join(header) + "\n").encode("utf-8"))
-                store.dump(packed, format=ox.RdfFormat.N_QUADS)
+                store.dump(cast(IO[bytes], packed), format=ox.RdfFormat.N_QUADS)
                 packed.flush()
                 raw.flush()
                 os.fsync(raw.fileno())
@@ -136,7 +136,8 @@ def restore(archive: Path, store_dir: Path) -> Summary:
     try:
         store = ox.Store(str(staging))
         try:
-            with gzip.open(archive, "rb") as stream:
+            with gzip.open(archive, "rb") as packed:
+                stream = cast(IO[bytes], packed)
                 header = _read_header(stream, archive)
                 store.bulk_extend(_quads(stream))
             for graph in header.graphs:

@@ -18,8 +18,12 @@ err = Console(stderr=True)
 
 
 def backup(
-    store_dir: Annotated[Path, typer.Option("--store-dir", help="The store to back up (stop its server first).")],
-    out: Annotated[Path, typer.Option("--out", help="The archive to write (gzip N-Quads, e.g. ctlkg.nq.gz).")],
+    store_dir: Annotated[
+        Path, typer.Option("--store-dir", help="The store to back up (stop its server first).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="The archive to write (gzip N-Quads, e.g. ctlkg.nq.gz).")
+    ],
 ) -> None:
     """Write every quad and graph of a store to one gzip N-Quads archive (atomically)."""
     summary = backups.backup(store_dir, out)

@@ -61,7 +61,9 @@ def load(store: ox.Store, files: Iterable[Path], graph: str) -> fastcheck.Litera
         payload = _payload(file)
         try:
             store.bulk_load(payload, format=ox.RdfFormat.TURTLE, to_graph=target)
-            for key, found in fastcheck.integer_literals(ox.parse(payload, format=ox.RdfFormat.TURTLE)).items():
+            for key, found in fastcheck.integer_literals(
+                ox.parse(payload, format=ox.RdfFormat.TURTLE)
+            ).items():
                 literals.setdefault(key, []).extend(found)
         except SyntaxError as exc:
             raise SourceError(f"{file}: {exc}") from exc
@@ -95,15 +97,20 @@ def compile_store(
     report = None
     if check:
         start = stage("validate")
-        report = fastcheck.check(store, graphs.load_shapes(), [namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA],
-                                 literals)
+        report = fastcheck.check(
+            store, graphs.load_shapes(), [namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA], literals
+        )
         timings["validate"] = time.perf_counter() - start
         if not report.conforms:
             raise ValidationFailed(report)
     if reason:
         start = stage("reason")
-        rules.infer(store, data=namespaces.GRAPH_DATA, ontology=namespaces.GRAPH_ONTOLOGY,
-                    inferred=namespaces.GRAPH_INFERRED)
+        rules.infer(
+            store,
+            data=namespaces.GRAPH_DATA,
+            ontology=namespaces.GRAPH_ONTOLOGY,
+            inferred=namespaces.GRAPH_INFERRED,
+        )
         timings["reason"] = time.perf_counter() - start
     if synergies:
         start = stage("synergies")
@@ -124,7 +131,7 @@ def write_store(dump: Path, out_dir: Path) -> ox.Store:
 
 
 def _release_memory() -> None:
-    """Hand freed heap pages back to the system: glibc keeps them, and RocksDB's loader wants as much again."""
+    """Give freed heap pages back to the system: glibc keeps them, and RocksDB's loader wants as much."""
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)

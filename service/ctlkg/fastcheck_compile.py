@@ -20,24 +20,82 @@ from rdflib.term import Node
 from ctlkg.errors import CtlkgError
 
 #: Components handled per value node, per focus node, or as a whole shape; sh:property recurses.
-_KNOWN = {SH["class"], SH.nodeKind, SH.datatype, SH.pattern, SH.flags, SH.languageIn, SH.uniqueLang, SH.minCount,
-          SH.maxCount, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH["or"], SH["not"],
-          SH.hasValue, SH.lessThan, SH.lessThanOrEquals, SH.qualifiedValueShape, SH.qualifiedMinCount,
-          SH.closed, SH.ignoredProperties, SH.sparql, SH.property, SH.path, SH.targetClass, SH.targetNode,
-          SH.targetObjectsOf, SH.targetSubjectsOf, SH.severity, SH.message, SH.name, SH.description, RDF.type,
-          SH.order, SH.group, SH.deactivated}
+_KNOWN = {
+    SH["class"],
+    SH.nodeKind,
+    SH.datatype,
+    SH.pattern,
+    SH.flags,
+    SH.languageIn,
+    SH.uniqueLang,
+    SH.minCount,
+    SH.maxCount,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH["or"],
+    SH["not"],
+    SH.hasValue,
+    SH.lessThan,
+    SH.lessThanOrEquals,
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.closed,
+    SH.ignoredProperties,
+    SH.sparql,
+    SH.property,
+    SH.path,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetObjectsOf,
+    SH.targetSubjectsOf,
+    SH.severity,
+    SH.message,
+    SH.name,
+    SH.description,
+    RDF.type,
+    SH.order,
+    SH.group,
+    SH.deactivated,
+}
 #: Lexical forms, since Oxigraph keeps ill-typed literals that pyshacl reports as not of their datatype.
-_LEXICAL = {XSD.nonNegativeInteger: r"^\+?[0-9]+$", XSD.integer: r"^[+-]?[0-9]+$", XSD.gYear: r"^-?[0-9]{4,}$",
-            XSD.date: r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}$", XSD.decimal: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
-            XSD.boolean: r"^(true|false|1|0)$"}
+_LEXICAL = {
+    XSD.nonNegativeInteger: r"^\+?[0-9]+$",
+    XSD.integer: r"^[+-]?[0-9]+$",
+    XSD.gYear: r"^-?[0-9]{4,}$",
+    XSD.date: r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}$",
+    XSD.decimal: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
+    XSD.boolean: r"^(true|false|1|0)$",
+}
 #: Oxigraph stores a valid literal of these types as xsd:integer: DATATYPE() cannot tell them apart, so
 #: ``fastcheck`` checks them against the literals as parsed (``Literals``), before the store saw them.
-INTEGERS = frozenset(XSD[t] for t in ("integer", "long", "int", "short", "byte", "nonNegativeInteger",
-                                       "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong",
-                                       "unsignedInt", "unsignedShort", "unsignedByte"))
-_KINDS = {SH.IRI: "isIRI({v})", SH.Literal: "isLiteral({v})", SH.BlankNode: "isBlank({v})",
-          SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))", SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
-          SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))"}
+INTEGERS = frozenset(
+    XSD[t]
+    for t in (
+        "integer",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
+_KINDS = {
+    SH.IRI: "isIRI({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
+    SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+}
 
 
 class UnsupportedShape(CtlkgError):
@@ -91,8 +149,11 @@ def node_test(shapes: Graph, p: Node, o: Node, v: str) -> str:
     if p == SH.datatype:
         lexical = _LEXICAL.get(o)  # type: ignore[call-overload]
         check = f" && REGEX(STR({v}), {Literal(lexical).n3()})" if lexical else ""
-        stored = f"(DATATYPE({v}) = {term(o)} || DATATYPE({v}) = <{XSD.integer}>)" if o in INTEGERS else (
-            f"DATATYPE({v}) = {term(o)}")
+        stored = (
+            f"(DATATYPE({v}) = {term(o)} || DATATYPE({v}) = <{XSD.integer}>)"
+            if o in INTEGERS
+            else (f"DATATYPE({v}) = {term(o)}")
+        )
         return f"(isLiteral({v}) && {stored}{check})"
     if p == SH.nodeKind:
         return _KINDS[o].format(v=v)  # type: ignore[index]
@@ -118,7 +179,13 @@ def value_tests(shapes: Graph, shape: Node) -> Iterator[tuple[str, str]]:
             tags = " || ".join(f'LANGMATCHES(LANG(?value), "{t}")' for t in Collection(shapes, o))
             yield "LanguageIn", f"(!isLiteral(?value) || !({tags}))"
         elif p in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
-            op = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}[p]
+            ops: dict[Node, str] = {
+                SH.minInclusive: ">=",
+                SH.maxInclusive: "<=",
+                SH.minExclusive: ">",
+                SH.maxExclusive: "<",
+            }
+            op = ops[p]
             yield _component(p), f"!COALESCE(?value {op} {term(o)}, false)"
 
 
@@ -140,9 +207,12 @@ def sparql_constraint(shapes: Graph, constraint: Node, focus: str) -> str:
     prologue = []
     for holder in shapes.objects(constraint, SH.prefixes):
         for declaration in shapes.objects(holder, SH.declare):
-            prologue.append(f"PREFIX {shapes.value(declaration, SH.prefix)}: "
-                            f"<{shapes.value(declaration, SH.namespace)}>")
+            prologue.append(
+                f"PREFIX {shapes.value(declaration, SH.prefix)}: <{shapes.value(declaration, SH.namespace)}>"
+            )
     text = str(select).replace("$this", "?this")
     # A group that is only a sub-select is left alone: the sub-select's own WHERE gets the pattern.
-    text = re.sub(r"\bWHERE\s*\{(?!\s*SELECT\b)", lambda m: m.group(0) + f" {focus} ", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\bWHERE\s*\{(?!\s*SELECT\b)", lambda m: m.group(0) + f" {focus} ", text, flags=re.IGNORECASE
+    )
     return "\n".join(prologue) + "\n" + text

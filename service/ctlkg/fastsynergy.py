@@ -38,8 +38,11 @@ from ctlkg.synergy_queries import PATTERNS
 ALL_PAIRS_UP_TO = 50
 TOP_K = 10
 _PROLOGUE = f"PREFIX ctl: <{namespaces.CTL}>\nPREFIX org: <{namespaces.ORG}>\n"
-_ITEMS = {d: f"{_PROLOGUE}SELECT DISTINCT ?cluster ?item WHERE {{ ?cluster a ctl:Cluster . {p} FILTER(isIRI(?item)) }}"
-          for d, p in PATTERNS.items()}
+_ITEMS = {
+    d: f"{_PROLOGUE}SELECT DISTINCT ?cluster ?item WHERE {{\n"
+    f"?cluster a ctl:Cluster . {p} FILTER(isIRI(?item)) }}"
+    for d, p in PATTERNS.items()
+}
 _CTL, _XSD = str(namespaces.CTL), "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -51,12 +54,14 @@ class Outcome:
 
 
 class _Dimension:
-    """One dimension's items per cluster, as Python sets and as two CSR indexes (cluster->items, item->holders)."""
+    """One dimension's items per cluster: Python sets, and CSR indexes cluster->items and item->holders."""
 
     def __init__(self, held: list[set[str]]) -> None:
         self.held = held
         ids: dict[str, int] = {}
-        pairs = [(c, ids.setdefault(item, len(ids))) for c, items in enumerate(held) for item in sorted(items)]
+        pairs = [
+            (c, ids.setdefault(item, len(ids))) for c, items in enumerate(held) for item in sorted(items)
+        ]
         owners = np.array([c for c, _ in pairs], dtype=np.int64)
         items = np.array([i for _, i in pairs], dtype=np.int64)
         self.counts = np.bincount(owners, minlength=len(held)).astype(np.float64)
@@ -68,8 +73,8 @@ class _Dimension:
 
     def shared(self, lo: int, hi: int, n: int) -> np.ndarray:
         """Items shared by each cluster of [lo, hi) with each of the n clusters: a (hi - lo) x n matrix."""
-        items = self.c_items[self.c_ptr[lo]:self.c_ptr[hi]]
-        owners = np.repeat(np.arange(hi - lo), np.diff(self.c_ptr[lo:hi + 1]))
+        items = self.c_items[self.c_ptr[lo] : self.c_ptr[hi]]
+        owners = np.repeat(np.arange(hi - lo), np.diff(self.c_ptr[lo : hi + 1]))
         counts = self.i_ptr[items + 1] - self.i_ptr[items]
         starts = self.i_ptr[items] - (np.cumsum(counts) - counts)
         holders = self.i_holders[np.repeat(starts, counts) + np.arange(int(counts.sum()))]
@@ -98,8 +103,9 @@ def choose_pairs(dims: dict[str, _Dimension], n: int, top_k: int) -> set[tuple[i
         for d, dim in dims.items():
             shared = dim.shared(lo, hi, n)
             union = dim.counts[lo:hi, None] + dim.counts[None, :] - shared
-            combined += float(DEFAULT_WEIGHTS[d]) * np.divide(shared, union, out=np.zeros_like(shared),
-                                                               where=union > 0)
+            combined += float(DEFAULT_WEIGHTS[d]) * np.divide(
+                shared, union, out=np.zeros_like(shared), where=union > 0
+            )
         combined /= total
         for row in range(hi - lo):
             combined[row, lo + row] = -1.0  # never one's own partner
@@ -107,9 +113,14 @@ def choose_pairs(dims: dict[str, _Dimension], n: int, top_k: int) -> set[tuple[i
     return chosen
 
 
-def _pair(a: Cluster, b: Cluster, held_a: dict[str, set[str]], held_b: dict[str, set[str]]) -> Synergy:
-    scores = {d: DimensionScore(d, tuple(Item(i) for i in sorted(held_a[d] & held_b[d])), len(held_a[d]),
-                                len(held_b[d])) for d in DIMENSIONS}
+def pair_synergy(a: Cluster, b: Cluster, held_a: dict[str, set[str]], held_b: dict[str, set[str]]) -> Synergy:
+    """The exact synergy of two clusters from their items per dimension, with the default weights."""
+    scores = {
+        d: DimensionScore(
+            d, tuple(Item(i) for i in sorted(held_a[d] & held_b[d])), len(held_a[d]), len(held_b[d])
+        )
+        for d in DIMENSIONS
+    }
     return Synergy(a, b, scores, dict(DEFAULT_WEIGHTS))
 
 
@@ -127,31 +138,49 @@ def ntriples(pair: Synergy) -> list[str]:
         name_it, name_en = _NAMES[dimension]
         objects = [
             ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{_CTL}Synergy>"),
-            ("http://www.w3.org/2000/01/rdf-schema#label", _literal(f"Sinergia {names['it']}: {name_it}", lang="it")),
-            ("http://www.w3.org/2000/01/rdf-schema#label", _literal(f"Synergy {names['en']}: {name_en}", lang="en")),
-            (f"{_CTL}pairMember", f"<{pair.a.iri}>"), (f"{_CTL}pairMember", f"<{pair.b.iri}>"),
+            (
+                "http://www.w3.org/2000/01/rdf-schema#label",
+                _literal(f"Sinergia {names['it']}: {name_it}", lang="it"),
+            ),
+            (
+                "http://www.w3.org/2000/01/rdf-schema#label",
+                _literal(f"Synergy {names['en']}: {name_en}", lang="en"),
+            ),
+            (f"{_CTL}pairMember", f"<{pair.a.iri}>"),
+            (f"{_CTL}pairMember", f"<{pair.b.iri}>"),
             (f"{_CTL}dimension", f"<{DIMENSION_BASE}{dimension}>"),
             (f"{_CTL}score", _literal(str(decimal(pair.score(dimension))), datatype="decimal")),
-            (f"{_CTL}sharedCount", _literal(str(pair.shared_count(dimension)), datatype="nonNegativeInteger")),
+            (
+                f"{_CTL}sharedCount",
+                _literal(str(pair.shared_count(dimension)), datatype="nonNegativeInteger"),
+            ),
         ]
         if dimension == COMBINED:
             objects += [(f"{_CTL}combines", f"<{pair.iri(part)}>") for part in DIMENSIONS]
         else:
             scored = pair.dimensions[dimension]
-            objects += [(f"{_CTL}unionCount", _literal(str(scored.union), datatype="nonNegativeInteger")),
-                        (f"{_CTL}weight", _literal(str(decimal(Fraction(pair.weights[dimension]))),
-                                                   datatype="decimal"))]
+            objects += [
+                (f"{_CTL}unionCount", _literal(str(scored.union), datatype="nonNegativeInteger")),
+                (
+                    f"{_CTL}weight",
+                    _literal(str(decimal(Fraction(pair.weights[dimension]))), datatype="decimal"),
+                ),
+            ]
             objects += [(f"{_CTL}evidence", f"<{item.iri}>") for item in scored.shared]
         lines += [f"{node} <{p}> {o} ." for p, o in objects]
     return lines
 
 
-def materialise(store: ox.Store, *, graph: str = namespaces.GRAPH_SYNERGIES, top_k: int | None = None) -> Outcome:
+def materialise(
+    store: ox.Store, *, graph: str = namespaces.GRAPH_SYNERGIES, top_k: int | None = None
+) -> Outcome:
     """Score the pairs of a reasoned store and replace ``graph`` with the chosen ones. ``top_k`` None: every
     pair up to ALL_PAIRS_UP_TO clusters, else each cluster's TOP_K best partners."""
     clusters = fetch_clusters(EmbeddedBackend(store))
     index = {c.iri: i for i, c in enumerate(clusters)}
-    named = [ox.NamedNode(g) for g in (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED)]
+    named: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+        ox.NamedNode(g) for g in (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED)
+    ]
     held: dict[str, list[set[str]]] = {d: [set() for _ in clusters] for d in DIMENSIONS}
     for d in DIMENSIONS:
         rows = store.query(_ITEMS[d], default_graph=named)
@@ -166,8 +195,14 @@ def materialise(store: ox.Store, *, graph: str = namespaces.GRAPH_SYNERGIES, top
         chosen = choose_pairs({d: _Dimension(held[d]) for d in DIMENSIONS}, n, top_k or TOP_K)
     lines: list[str] = []
     for a, b in sorted(chosen):
-        lines += ntriples(_pair(clusters[a], clusters[b], {d: held[d][a] for d in DIMENSIONS},
-                                {d: held[d][b] for d in DIMENSIONS}))
+        lines += ntriples(
+            pair_synergy(
+                clusters[a],
+                clusters[b],
+                {d: held[d][a] for d in DIMENSIONS},
+                {d: held[d][b] for d in DIMENSIONS},
+            )
+        )
     target = ox.NamedNode(graph)
     store.clear_graph(target)
     store.bulk_load("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=target)

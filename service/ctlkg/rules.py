@@ -24,11 +24,14 @@ __all__ = ["Outcome", "UnsupportedOntology", "infer"]
 
 SCRATCH = namespaces.BASE + "graph/reasoning-"
 #: What reasoning._worth_keeping drops, as one DELETE over the inferred graph.
-_NOT_WORTH_KEEPING = PREFIXES + f"""
+_NOT_WORTH_KEEPING = (
+    PREFIXES
+    + f"""
 DELETE {{ GRAPH <{{inferred}}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{{inferred}}> {{ ?s ?p ?o }}
   FILTER(!isIRI(?s) || !STRSTARTS(STR(?s), "{namespaces.BASE}") || isBlank(?o) || ?p = owl:sameAs
     || (?s = ?o && ?p IN (owl:equivalentClass, owl:equivalentProperty, rdfs:subClassOf, rdfs:subPropertyOf))
     || (?p = rdf:type && ?o IN (owl:Thing, rdfs:Resource, owl:NamedIndividual, rdfs:Class))) }}"""
+)
 
 
 @dataclass(frozen=True)
@@ -46,30 +49,44 @@ def _count(store: ox.Store, graph: str) -> int:
 def _templates(store: ox.Store, schema: Schema, source: str, target: str) -> None:
     """Write into ``target`` everything the single-premise rules entail from the triples of ``source``."""
     for predicate, heads in schema.property_templates().items():
-        store.update(f"INSERT {{ GRAPH <{target}> {{ {' '.join(heads)} }} }} "
-                     f"WHERE {{ GRAPH <{source}> {{ ?s {predicate} ?o }} }}")
+        store.update(
+            f"INSERT {{ GRAPH <{target}> {{ {' '.join(heads)} }} }} "
+            f"WHERE {{ GRAPH <{source}> {{ ?s {predicate} ?o }} }}"
+        )
     for cls, supers in schema.class_templates().items():
-        heads = " ".join(f"?s a {s} ." for s in supers)
-        store.update(f"INSERT {{ GRAPH <{target}> {{ {heads} }} }} WHERE {{ GRAPH <{source}> {{ ?s a {cls} }} }}")
+        types = " ".join(f"?s a {s} ." for s in supers)
+        store.update(
+            f"INSERT {{ GRAPH <{target}> {{ {types} }} }} WHERE {{ GRAPH <{source}> {{ ?s a {cls} }} }}"
+        )
 
 
-def _joins(store: ox.Store, schema: Schema, delta: str | None, known: list[str], targets: tuple[str, str]) -> None:
+def _joins(
+    store: ox.Store, schema: Schema, delta: str | None, known: list[str], targets: tuple[str, str]
+) -> None:
     """The multi-premise rules; with a delta, once with the delta on each side (semi-naive), else once over
-    everything known. Heads that still need the templates go to ``targets[0]``, closed ones to ``targets[1]``."""
+    everything known. Heads that still need the templates go to ``targets[0]``, closed ones to
+    ``targets[1]``."""
     using = " ".join(f"USING <{g}>" for g in known)
     for head, first, second, closed in schema.join_rules():
-        sides = [(first, second)] if delta is None else [
-            (f"GRAPH <{delta}> {{ {first} }}", second), (first, f"GRAPH <{delta}> {{ {second} }}")]
+        sides = (
+            [(first, second)]
+            if delta is None
+            else [(f"GRAPH <{delta}> {{ {first} }}", second), (first, f"GRAPH <{delta}> {{ {second} }}")]
+        )
         for left, right in sides:
             named = f"USING NAMED <{delta}>" if delta is not None else ""
-            store.update(f"INSERT {{ GRAPH <{targets[closed]}> {{ {head} }} }} {using} {named} "
-                         f"WHERE {{ {left} {right} }}")
+            store.update(
+                f"INSERT {{ GRAPH <{targets[closed]}> {{ {head} }} }} {using} {named} "
+                f"WHERE {{ {left} {right} }}"
+            )
 
 
 def _forget_known(store: ox.Store, graph: str, known: list[str]) -> None:
     """Keep in ``graph`` only what no graph of ``known`` holds: the new triples of this round."""
     union = " UNION ".join(f"{{ GRAPH <{other}> {{ ?s ?p ?o }} }}" for other in known)
-    store.update(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {union} }}")
+    store.update(
+        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {union} }}"
+    )
 
 
 def infer(store: ox.Store, *, data: str, ontology: str, inferred: str, max_rounds: int = 50) -> Outcome:
@@ -96,15 +113,21 @@ def infer(store: ox.Store, *, data: str, ontology: str, inferred: str, max_round
             raise CtlkgError(f"no fixed point after {max_rounds} rounds")
         _templates(store, schema, cand[0], more)
         _forget_known(store, more, [*known, *cand])
-        store.update(";".join(f"ADD SILENT <{g}> TO <{inferred}> ; ADD SILENT <{g}> TO <{delta}> ; DROP SILENT GRAPH <{g}>"
-                              for g in (*cand, more)))
+        store.update(
+            ";".join(
+                f"ADD SILENT <{g}> TO <{inferred}> ; ADD SILENT <{g}> TO <{delta}> ; DROP SILENT GRAPH <{g}>"
+                for g in (*cand, more)
+            )
+        )
         _joins(store, schema, delta, known, cand)
         store.update(f"DROP SILENT GRAPH <{delta}>")
         rounds += 1
     _check_functional(store, known)
     for asserted in (ontology, data):  # the compiled rules wrote without asking what was asserted
-        store.update(f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{asserted}> {{ ?s ?p ?o }} "
-                     f"GRAPH <{inferred}> {{ ?s ?p ?o }} }}")
+        store.update(
+            f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{asserted}> {{ ?s ?p ?o }} "
+            f"GRAPH <{inferred}> {{ ?s ?p ?o }} }}"
+        )
     store.update(_NOT_WORTH_KEEPING.replace("{inferred}", inferred))
     return Outcome(rounds, _count(store, inferred))
 
@@ -113,7 +136,8 @@ def _check_functional(store: ox.Store, graphs: list[str]) -> None:
     """Two values of a functional property make owlrl equate them (owl:sameAs) and copy every triple of
     one onto the other; the rules do not, so such data is refused rather than reasoned over differently."""
     rows = store.query(
-        PREFIXES + "SELECT ?x ?p WHERE { ?p a owl:FunctionalProperty . ?x ?p ?a , ?b . FILTER(?a != ?b) } LIMIT 1",
+        PREFIXES
+        + "SELECT ?x ?p WHERE { ?p a owl:FunctionalProperty . ?x ?p ?a , ?b . FILTER(?a != ?b) } LIMIT 1",
         default_graph=[ox.NamedNode(g) for g in graphs],
     )
     assert isinstance(rows, ox.QuerySolutions)

@@ -1,4 +1,4 @@
-"""The schema side of ``ctlkg.rules``: close the ontology with the scm-* rules, then compile it into templates.
+"""The schema side of ``ctlkg.rules``: close the ontology with the scm-* rules, then compile templates.
 
 A template lists, for one predicate (or one class), every triple the single-premise OWL RL rules derive from
 one triple using it: its super-properties, inverses and symmetric forms, transitively, and the domains and
@@ -35,14 +35,25 @@ SCHEMA_RULES = (
     ("?p rdfs:range ?c", "?p rdfs:subPropertyOf ?q . ?q rdfs:range ?c"),
 )
 #: Axioms owlrl acts on that the compiled rules do not implement: their presence stops the fast path.
-UNSUPPORTED = ("owl:hasValue", "owl:allValuesFrom", "owl:intersectionOf", "owl:unionOf", "owl:oneOf",
-               "owl:equivalentProperty", "owl:sameAs", "owl:hasKey", "owl:maxCardinality",
-               "owl:maxQualifiedCardinality", "owl:cardinality", "owl:minCardinality",
-               "owl:InverseFunctionalProperty")
+UNSUPPORTED = (
+    "owl:hasValue",
+    "owl:allValuesFrom",
+    "owl:intersectionOf",
+    "owl:unionOf",
+    "owl:oneOf",
+    "owl:equivalentProperty",
+    "owl:sameAs",
+    "owl:hasKey",
+    "owl:maxCardinality",
+    "owl:maxQualifiedCardinality",
+    "owl:cardinality",
+    "owl:minCardinality",
+    "owl:InverseFunctionalProperty",
+)
 _REFUSED = {
     "?v owl:someValuesFrom owl:Thing": "owl:someValuesFrom owl:Thing (cls-svf2)",
     "?v owl:someValuesFrom ?c . FILTER(isBlank(?c))": "owl:someValuesFrom an anonymous class",
-    "?p owl:propertyChainAxiom ?l . FILTER NOT EXISTS { ?l rdf:rest/rdf:rest rdf:nil }": "chains of more than two",
+    "?p owl:propertyChainAxiom ?l . FILTER NOT EXISTS { ?l rdf:rest/rdf:rest rdf:nil }": "longer chains",
 }
 Term = ox.NamedNode | ox.BlankNode
 
@@ -56,10 +67,12 @@ def _ask(store: ox.Store, where: str, graphs: list[str]) -> bool:
 
 
 def _pairs(store: ox.Store, where: str, graphs: list[str]) -> Iterable[tuple[Term, Term]]:
-    rows = store.query(PREFIXES + f"SELECT ?a ?b WHERE {{ {where} }}", default_graph=[ox.NamedNode(g) for g in graphs])
+    rows = store.query(
+        PREFIXES + f"SELECT ?a ?b WHERE {{ {where} }}", default_graph=[ox.NamedNode(g) for g in graphs]
+    )
     assert isinstance(rows, ox.QuerySolutions)
     for row in rows:
-        yield row["a"], row["b"]  # type: ignore[misc]
+        yield row["a"], row["b"]
 
 
 def close_schema(store: ox.Store, ontology: str, inferred: str) -> None:
@@ -73,8 +86,10 @@ def close_schema(store: ox.Store, ontology: str, inferred: str) -> None:
     while True:
         before = _size(store, inferred)
         for head, body in SCHEMA_RULES:
-            store.update(f"{PREFIXES}INSERT {{ GRAPH <{inferred}> {{ {head} }} }} "
-                         f"USING <{ontology}> USING <{inferred}> WHERE {{ {body} }}")
+            store.update(
+                f"{PREFIXES}INSERT {{ GRAPH <{inferred}> {{ {head} }} }} "
+                f"USING <{ontology}> USING <{inferred}> WHERE {{ {body} }}"
+            )
         if _size(store, inferred) == before:
             return
 
@@ -101,7 +116,7 @@ class Schema:
 
     def named_supers(self, cls: Term) -> set[Term]:
         """The named classes ``cls`` entails, itself included, owl:Thing left out (never kept, never used)."""
-        found = {c for c in {cls, *self.super_classes[cls]} if isinstance(c, ox.NamedNode)}
+        found: set[Term] = {c for c in {cls, *self.super_classes[cls]} if isinstance(c, ox.NamedNode)}
         return found - {THING}
 
     def property_templates(self) -> dict[str, list[str]]:
@@ -131,16 +146,21 @@ class Schema:
 
     def class_templates(self) -> dict[str, list[str]]:
         """For each named class with named super-classes, those super-classes."""
-        found = {str(c): sorted(str(s) for s in self.named_supers(c) - {c})
-                 for c in self.super_classes if isinstance(c, ox.NamedNode)}
+        found = {
+            str(c): sorted(str(s) for s in self.named_supers(c) - {c})
+            for c in self.super_classes
+            if isinstance(c, ox.NamedNode)
+        }
         return {c: supers for c, supers in sorted(found.items()) if supers}
 
     def join_rules(self) -> list[tuple[str, str, str, bool]]:
         """prp-spo2, prp-trp and cls-svf1 as (head, first premise, second premise, closed). A closed head
         already lists all it entails that is not known: cls-svf1 names every named super-class of the
-        restriction except those the property's domain gave ``?x`` already (the templates ran on ``?x p ?y``)."""
+        restriction except those the property's domain gave ``?x`` already (templates ran on ``?x p ?y``)."""
         rules = [(f"?x {p} ?z .", f"?x {p1} ?y .", f"?y {p2} ?z .", False) for p, p1, p2 in self.chains]
-        rules += [(f"?x {p} ?z .", f"?x {p} ?y .", f"?y {p} ?z .", False) for p in sorted(self.transitive, key=str)]
+        rules += [
+            (f"?x {p} ?z .", f"?x {p} ?y .", f"?y {p} ?z .", False) for p in sorted(self.transitive, key=str)
+        ]
         for restriction, prop, cls in self.restrictions:
             given = {c for d in self.domains[prop] for c in self.named_supers(d)}
             heads = " ".join(f"?x a {c} ." for c in sorted(map(str, self.named_supers(restriction) - given)))
@@ -169,12 +189,15 @@ def read_schema(store: ox.Store, graphs: list[str]) -> Schema:
     for a, b in _pairs(store, "?a rdfs:subClassOf ?b . FILTER(?a != ?b)", graphs):
         schema.super_classes[a].add(b)
     chain = "?p owl:propertyChainAxiom ?l . ?l rdf:first ?a ; rdf:rest/rdf:first ?b . BIND(?p AS ?head)"
-    rows = store.query(PREFIXES + f"SELECT ?head ?a ?b WHERE {{ {chain} }}",
-                       default_graph=[ox.NamedNode(g) for g in graphs])
+    rows = store.query(
+        PREFIXES + f"SELECT ?head ?a ?b WHERE {{ {chain} }}", default_graph=[ox.NamedNode(g) for g in graphs]
+    )
     assert isinstance(rows, ox.QuerySolutions)
-    schema.chains = sorted(((r["head"], r["a"], r["b"]) for r in rows), key=str)  # type: ignore[misc]
-    rows = store.query(PREFIXES + "SELECT ?r ?p ?c WHERE { ?r owl:someValuesFrom ?c ; owl:onProperty ?p }",
-                       default_graph=[ox.NamedNode(g) for g in graphs])
+    schema.chains = sorted(((r["head"], r["a"], r["b"]) for r in rows), key=str)
+    rows = store.query(
+        PREFIXES + "SELECT ?r ?p ?c WHERE { ?r owl:someValuesFrom ?c ; owl:onProperty ?p }",
+        default_graph=[ox.NamedNode(g) for g in graphs],
+    )
     assert isinstance(rows, ox.QuerySolutions)
-    schema.restrictions = sorted(((r["r"], r["p"], r["c"]) for r in rows), key=str)  # type: ignore[misc]
+    schema.restrictions = sorted(((r["r"], r["p"], r["c"]) for r in rows), key=str)
     return schema

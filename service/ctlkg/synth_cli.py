@@ -20,7 +20,9 @@ err = Console(stderr=True)
 
 def synth(
     clusters: Annotated[int, typer.Option("--clusters", min=1, help="How many clusters to generate.")] = 9,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed writes the same bytes.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed writes the same bytes.")
+    ] = 0,
     out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced if it exists).")] = Path(
         "build/synth"
     ),

@@ -75,8 +75,9 @@ class Writer:
         """A blank-node postal address (five triples, counted here) to use as an object."""
         self.triples += 5
         return (
-            f"[ a schema:PostalAddress ; schema:streetAddress {text(street)} ; schema:postalCode {text(postcode)} ;"
-            f" schema:addressLocality {text(city)} ; schema:addressCountry \"IT\" ]"
+            f"[ a schema:PostalAddress ; schema:streetAddress {text(street)} ;"
+            f" schema:postalCode {text(postcode)} ;"
+            f' schema:addressLocality {text(city)} ; schema:addressCountry "IT" ]'
         )
 
     def getvalue(self) -> str:
