@@ -71,7 +71,8 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                         b["peak_mb"] <= memory,
                     )
                 )
-    big = "1000" if "1000" in scales else max(scales, key=lambda s: scales[s]["clusters"])
+    served = [s for s in scales if "serve" in scales[s]]
+    big = "1000" if "1000" in served else max(served, key=lambda s: scales[s]["clusters"])
     serve = scales[big]["serve"]
     for name, limit in (
         ("synergies-all-pairs", 0.1),
@@ -95,7 +96,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
             met = [
                 statistics.median(http[q]) <= 1.1 * statistics.median(inproc[q]) + 0.001
                 for q in http
-                if q in inproc
+                if q in inproc and not math.isinf(statistics.median(inproc[q]))
             ]
             rows.append(
                 (
@@ -152,6 +153,8 @@ def _scale_section(label: str, entry: dict[str, Any]) -> list[str]:
             else "not run at this scale |"
         )
     )
+    if "serve" not in entry:
+        return [*lines, "\nBuilt only: serving was not measured at this scale (see the notes).\n"]
     serve = entry["serve"]
     present = [s for s in SYSTEMS if s in serve]
     lines.append(
@@ -233,7 +236,7 @@ def plot(results: dict[str, Any], out: Path) -> Path | None:
     for system in ("in_process", *SYSTEMS):
         pts = []
         for e in scales.values():
-            timings = e["serve"].get(system, {})
+            timings = e.get("serve", {}).get(system, {})
             sparql = (
                 timings.get("sparql") if system == "in_process" else timings.get("timings", {}).get("sparql")
             )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import subprocess
 import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
+
+from ctlkg import backup
+from ctlkg.errors import StoreError
 
 CTLKG = str(Path(sys.executable).with_name("ctlkg"))
 
@@ -34,3 +39,61 @@ def test_restore_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     missing = run("restore", str(tmp_path / "none.nq.gz"), "--store-dir", str(target))
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr
+
+
+# --- the archive itself: exact quads, every graph, refusals that leave nothing behind ---------------
+
+
+def small_store(path: Path) -> ox.Store:
+    store = ox.Store(str(path))
+    g, p = ox.NamedNode("https://example.org/g"), ox.NamedNode("https://example.org/p")
+    store.add(ox.Quad(ox.BlankNode("b1"), p, ox.Literal("multi\nline \"quoted\" é", language="it"), g))
+    store.add(ox.Quad(ox.NamedNode("https://example.org/s"), p, ox.BlankNode("b1"), ox.DefaultGraph()))
+    store.add(ox.Quad(ox.NamedNode("https://example.org/s"), p,
+                      ox.Literal("1.50", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+                      ox.BlankNode("graph")))
+    store.add_graph(ox.NamedNode("https://example.org/empty"))
+    store.flush()
+    return store
+
+
+def test_blank_nodes_default_graph_and_empty_graphs_come_back(tmp_path: Path) -> None:
+    original = small_store(tmp_path / "store")
+    quads, graphs = set(original), set(original.named_graphs())
+    del original
+    summary = backup.backup(tmp_path / "store", tmp_path / "out" / "b.nq.gz")
+    assert (summary.quads, summary.graphs) == (3, 3)
+    backup.restore(tmp_path / "out" / "b.nq.gz", tmp_path / "restored")
+    copy = ox.Store.read_only(str(tmp_path / "restored"))
+    assert set(copy) == quads  # the very same blank node labels, not an isomorphic copy
+    assert set(copy.named_graphs()) == graphs
+
+
+def test_damaged_archives_are_refused_and_leave_nothing(tmp_path: Path) -> None:
+    small_store(tmp_path / "store")
+    good = tmp_path / "good.nq.gz"
+    backup.backup(tmp_path / "store", good)
+    raw = good.read_bytes()
+    text = gzip.decompress(raw).decode()
+    damaged = {
+        "truncated.nq.gz": raw[: len(raw) // 2],
+        "not-gzip.nq.gz": b"plain text",
+        "not-ours.nq.gz": gzip.compress(b"<a:b> <a:c> <a:d> .\n"),
+        "missing-quad.nq.gz": gzip.compress("\n".join(text.splitlines()[:-1]).encode() + b"\n"),
+        "bad-syntax.nq.gz": gzip.compress(text.encode() + b"<unterminated\n"),
+    }
+    for name, content in damaged.items():
+        (tmp_path / name).write_bytes(content)
+        target = tmp_path / ("restored-" + name)
+        with pytest.raises(StoreError):
+            backup.restore(tmp_path / name, target)
+        assert not target.exists(), name
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no staging left
+
+
+def test_a_store_in_use_is_not_backed_up(tmp_path: Path) -> None:
+    held = small_store(tmp_path / "store")  # this process holds the store's lock, as a server would
+    with pytest.raises(StoreError, match=r"in use|cannot open"):
+        backup.backup(tmp_path / "store", tmp_path / "b.nq.gz")
+    assert not (tmp_path / "b.nq.gz").exists()
+    del held

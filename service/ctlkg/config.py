@@ -30,6 +30,12 @@ class Settings:
     max_rows: int = 10_000
     max_request_bytes: int = 1_000_000
     max_concurrent_queries: int = 4
+    #: Deepest bracket nesting a query or update may have: the engines parse recursively, and a
+    #: few thousand nested groups overflow a thread's stack and kill the process.
+    max_query_depth: int = 100
+    #: Most tokens (words, names, literals, punctuation) a query or update may have: long chains of
+    #: UNION, || or FILTER build trees that engines walk recursively, and take time to plan.
+    max_query_tokens: int = 10_000
     #: SERVICE endpoints a query may call; everything else is refused.
     service_allowlist: tuple[str, ...] = ()
     #: Public base of the service (e.g. https://kg.example.org/) for links; None uses the request's.
@@ -44,7 +50,8 @@ class Settings:
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 _PATHS = {"store_dir"}
-_INTS = {"port", "max_rows", "max_request_bytes", "max_concurrent_queries"}
+_INTS = {"port", "max_rows", "max_request_bytes", "max_concurrent_queries", "max_query_depth",
+         "max_query_tokens"}
 _FLOATS = {"query_timeout"}
 
 

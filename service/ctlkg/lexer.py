@@ -21,12 +21,14 @@ _TOKEN = re.compile(
     | (?P<bnode>_:[\w.\-]*)
     | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
     | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w\-:%.]|\\.)*)
+    | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)
     | (?P<word>[^\W\d][\w]*)
     | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
 
+_OPENING, _CLOSING, _UNARY = frozenset("{(["), frozenset("})]"), frozenset("!+-")
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 #: Words that may come before the form: BASE, PREFIX, and SPARQL 1.2's VERSION (which Oxigraph reads).
 PROLOGUE = frozenset({"BASE", "PREFIX", "VERSION"})
@@ -47,6 +49,11 @@ class Outline:
     loads: bool = False
     #: Whether the text names its own dataset (FROM / FROM NAMED, or USING / WITH in an update).
     names_dataset: bool = False
+    #: The deepest nesting of brackets ({, ( and [) and chained unary operators (!!!x): engines parse
+    #: and evaluate recursively, so this is policed too.
+    depth: int = 0
+    #: How many tokens were read; reading stops early past ``outline(max_tokens=...)``.
+    size: int = 0
 
     @property
     def is_update(self) -> bool:
@@ -57,13 +64,16 @@ class Outline:
         return self.form in QUERY_FORMS
 
 
-def tokens(text: str) -> list[tuple[str, str, int]]:
-    """The significant tokens as (kind, text, offset); spaces and comments dropped."""
+def tokens(text: str, limit: int | None = None) -> list[tuple[str, str, int]]:
+    """The significant tokens as (kind, text, offset); spaces and comments dropped; at most
+    ``limit + 1`` of them when a limit is given (enough to tell that there are too many)."""
     found = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
         if kind not in ("space", "comment"):
             found.append((kind, match.group(), match.start()))
+            if limit is not None and len(found) > limit:
+                break
     return found
 
 
@@ -94,17 +104,30 @@ def _expand(kind: str, value: str, prefixes: Mapping[str, str]) -> str:
     return value
 
 
-def outline(text: str, *, prefixes: Mapping[str, str] | None = None) -> Outline:
-    """Outline a query or update; ``prefixes`` are those the engine will assume besides declared ones."""
+def outline(
+    text: str, *, prefixes: Mapping[str, str] | None = None, max_tokens: int | None = None
+) -> Outline:
+    """Outline a query or update; ``prefixes`` are those the engine will assume besides declared ones.
+
+    With ``max_tokens``, reading stops one token past it: the outline is then incomplete, and its
+    ``size`` says the text is to be refused as too long before anything else is looked at.
+    """
     declared = dict(prefixes or {})
-    toks = tokens(text)
+    toks = tokens(text, max_tokens)
     form: str | None = None
     services: list[str] = []
     loads = names_dataset = False
+    depth = deepest = unary = 0
     for index, (kind, value, _) in enumerate(toks):
-        following = [(k, v) for k, v, _ in toks[index + 1 : index + 4]]
+        unary = unary + 1 if kind == "other" and value in _UNARY else 0
+        if kind == "other" and value in _OPENING:
+            depth += 1
+        elif kind == "other" and value in _CLOSING:
+            depth = max(depth - 1, 0)
+        deepest = max(deepest, depth + unary)
         if kind != "word":
             continue
+        following = [(k, v) for k, v, _ in toks[index + 1 : index + 4]]
         word = value.upper()
         if word == "PREFIX" and len(following) >= 2 and following[0][0] == "pname":
             if following[1][0] == "iri":
@@ -120,4 +143,4 @@ def outline(text: str, *, prefixes: Mapping[str, str] | None = None) -> Outline:
             loads = True
         elif word in ("FROM", "USING", "WITH"):
             names_dataset = True
-    return Outline(form or None, tuple(services), loads, names_dataset)
+    return Outline(form or None, tuple(services), loads, names_dataset, deepest, len(toks))

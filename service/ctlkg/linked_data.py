@@ -118,6 +118,11 @@ class LinkedData:
     ) -> Response:
         """A resource of the instance namespace, in the negotiated format."""
         iri = links.to_iri("/id/" + path)
+        try:
+            ox.NamedNode(iri)
+        except ValueError:  # a space, a NUL byte, a broken escape: no IRI, so nothing is known about it
+            return PlainTextResponse("404 Not Found: this path is not the IRI of anything.\n",
+                                     status_code=404, headers={"Vary": "Accept"})
         media = choose_media(request.headers.get("accept"), format)
         if media is None:
             return not_acceptable()

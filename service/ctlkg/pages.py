@@ -85,8 +85,12 @@ class Pages:
     def static(self, path: str) -> Response:
         """A file of ``static/``; nothing outside it, whatever the path says."""
         root = templating.STATIC_DIR.resolve()
-        target = (root / path).resolve()
-        if not target.is_relative_to(root) or not target.is_file():
+        try:
+            target = (root / path).resolve()
+            found = target.is_relative_to(root) and target.is_file()
+        except (ValueError, OSError):  # a NUL byte, a name too long: no such file either
+            found = False
+        if not found:
             return PlainTextResponse("404 Not Found\n", status_code=404)
         media_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if media_type in ("text/javascript", "application/javascript", "text/css"):

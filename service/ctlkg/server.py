@@ -5,6 +5,7 @@ one backend; `serve(settings)` runs it under uvicorn. No app or store exists at 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -17,6 +18,7 @@ from ctlkg import (
     api_queries,
     api_synergies,
     dumps,
+    graph_store,
     http_errors,
     linked_data,
     pages,
@@ -32,10 +34,13 @@ from ctlkg.backend_embedded import EmbeddedBackend
 from ctlkg.backend_remote import RemoteBackend
 from ctlkg.config import Settings
 from ctlkg.errors import ConfigError, QueryTimeout, UpstreamTimeout
-from ctlkg.middleware import AccessLog, BodyLimit
+from ctlkg.middleware import AccessLog, BodyLimit, SecurityHeaders
 from ctlkg.runner import Runner
 
 log = logging.getLogger("ctlkg.server")
+#: Stack of the threads that run queries and writes (reserved, touched only as used): Oxigraph parses
+#: and evaluates recursively, and the default 8 MiB is near what the query limits still let through.
+WORKER_STACK_BYTES = 64 * 1024 * 1024
 
 
 def open_backend(settings: Settings) -> Backend:
@@ -62,6 +67,7 @@ def urls(settings: Settings) -> dict[str, str]:
 
 def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     """The whole service around ``backend`` (opened from the settings when not given)."""
+    threading.stack_size(WORKER_STACK_BYTES)  # for every thread started from now on
     backend = backend if backend is not None else open_backend(settings)
     overrun = UpstreamTimeout if isinstance(backend, RemoteBackend) else QueryTimeout
     runner = Runner(settings.max_concurrent_queries, settings.query_timeout, overrun=overrun)
@@ -85,11 +91,16 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         title="ctlkg",
         summary="Open knowledge graph of the Cluster Tecnologici Lombardi: SPARQL, linked data, dumps.",
         lifespan=lifespan,
+        # No Swagger UI or ReDoc: they load scripts from a CDN and inline; /openapi.json is the API's doc.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.backend = backend
     app.include_router(sparql_protocol.router(settings, backend, runner))
-    app.include_router(sparql_update.router(settings, backend, written))
+    writer = sparql_update.Updates(settings, backend, written)
+    app.include_router(sparql_update.router(settings, backend, written, writer))
+    app.include_router(graph_store.router(settings, backend, runner, writer))
     app.include_router(dumps.router(settings, cache))
     app.include_router(void.router(settings, backend, runner))
     app.include_router(linked_data.router(settings, backend))
@@ -98,6 +109,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.include_router(api_queries.router(settings, backend, runner))
     http_errors.install(app)
     # Added innermost first: the access log sees every answer, even a 413 sent before any route ran.
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(
         CORSMiddleware,

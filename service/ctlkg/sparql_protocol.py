@@ -47,6 +47,17 @@ def response_headers(media_type: str) -> dict[str, str]:
     return {"Content-Type": content_type, "Vary": "Accept"}
 
 
+def refuse_too_complex(outline: lexer.Outline, settings: Settings) -> None:
+    """Texts past the size or nesting limits are refused before any engine sees them: engines parse
+    and walk the algebra recursively, and a deep or long enough text (a few thousand nested groups,
+    ten thousand UNIONs) overflows a thread's stack and takes the whole process down."""
+    if outline.size > settings.max_query_tokens:
+        raise QueryRefused(f"the text has more than {settings.max_query_tokens} tokens, the most accepted")
+    if outline.depth > settings.max_query_depth:
+        raise QueryRefused(f"the text nests brackets or operators {outline.depth} deep; "
+                           f"at most {settings.max_query_depth} is accepted")
+
+
 def refuse_services(outline: lexer.Outline, allowlist: tuple[str, ...]) -> None:
     """SERVICE calls leave our machine on a client's behalf: only allow-listed endpoints may be called."""
     for target in outline.services:
@@ -89,7 +100,8 @@ class Protocol:
         return min(seconds, self.settings.query_timeout)
 
     async def answer(self, request: Request, op: operation.Operation, query: str) -> Response:
-        outline = lexer.outline(query)
+        outline = lexer.outline(query, max_tokens=self.settings.max_query_tokens)
+        refuse_too_complex(outline, self.settings)
         if outline.is_update:
             raise QueryRefused(READ_ONLY)
         refuse_services(outline, self.settings.service_allowlist)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import threading
 from collections.abc import Callable
 
 from fastapi import APIRouter
@@ -16,7 +17,7 @@ from ctlkg import lexer, operation, writes
 from ctlkg.backend import Backend
 from ctlkg.config import Settings
 from ctlkg.errors import Forbidden, NotAuthenticated, QueryRefused
-from ctlkg.sparql_protocol import refuse_services
+from ctlkg.sparql_protocol import refuse_services, refuse_too_complex
 
 RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"description": "Applied: the new graph sizes and the validation report (warnings only)."},
@@ -35,6 +36,9 @@ class Updates:
         self.backend = backend
         self.on_change = on_change
         self._lock = asyncio.Lock()
+        #: Held by the thread that applies a write, so even a write whose request went away (and whose
+        #: coroutine was cancelled, releasing the asyncio lock) finishes before the next one starts.
+        self._applying = threading.Lock()
         self._known: frozenset[writes.Violation] | None = None
 
     def authorise(self, request: Request) -> None:
@@ -65,18 +69,15 @@ class Updates:
         text = op.one("update")
         if text is None:
             raise QueryRefused("no update given: send it as the 'update' parameter or as the body")
-        outline = lexer.outline(text)
+        outline = lexer.outline(text, max_tokens=self.settings.max_query_tokens)
+        refuse_too_complex(outline, self.settings)
         if outline.loads:
             raise QueryRefused("LOAD is not allowed: this server fetches nothing from outside")
         if outline.form is not None and not outline.is_update:
             raise QueryRefused("this is a query, not an update; send it to /sparql")
         refuse_services(outline, self.settings.service_allowlist)
         await asyncio.to_thread(writes.check_syntax, text)
-        async with self._lock:
-            # Not under the query time limit: a write stopped half-way could still land after we answered.
-            outcome = await asyncio.to_thread(writes.apply, self.backend, text, known=self.known)
-            self._known = outcome.violations
-            self.on_change()
+        outcome = await self.commit(text)
         return JSONResponse({
             "message": "update applied",
             "triples": {"data": outcome.data_triples, "inferred": outcome.inferred_triples},
@@ -84,9 +85,28 @@ class Updates:
         })
 
 
-def router(settings: Settings, backend: Backend, on_change: Callable[[], None]) -> APIRouter:
-    """The /sparql/update route, for create_app to include."""
-    handlers = Updates(settings, backend, on_change)
+    def _apply(self, text: str) -> writes.Outcome:
+        with self._applying:
+            outcome = writes.apply(self.backend, text, known=self.known)
+            self._known = outcome.violations
+            self.on_change()
+            return outcome
+
+    async def commit(self, text: str) -> writes.Outcome:
+        """Apply an update as one validated transaction, all or nothing; writes never interleave.
+
+        Not under the query time limit: a write stopped half-way could still land after we answered.
+        The Graph Store Protocol writes through here too.
+        """
+        async with self._lock:
+            return await asyncio.to_thread(self._apply, text)
+
+
+def router(
+    settings: Settings, backend: Backend, on_change: Callable[[], None], handlers: Updates | None = None
+) -> APIRouter:
+    """The /sparql/update route, for create_app to include (with ``handlers`` when others share them)."""
+    handlers = handlers or Updates(settings, backend, on_change)
     api = APIRouter(tags=["SPARQL"])
     api.add_api_route("/sparql/update", handlers.update, methods=["POST"], responses=RESPONSES,
                       response_class=Response, summary="SPARQL 1.1 Protocol update endpoint (token required)")

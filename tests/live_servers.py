@@ -1,0 +1,132 @@
+"""Helpers for the reliability and security tests: ctlkg servers with their own limits, started from a
+store built once per session, and a loopback listener that records whether anything called it.
+
+Everything listens on 127.0.0.1 only; every loop here is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import BIN, free_port, spawn, stop, wait_until_up
+
+CTLKG = str(BIN / "ctlkg")
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once by `ctlkg build`; tests copy it, so each gets its own to write or break."""
+    path = tmp_path_factory.mktemp("built") / "store"
+    result = subprocess.run([CTLKG, "build", "--out", str(path)], capture_output=True, text=True,
+                            timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return path
+
+
+def copy_store(built: Path, target: Path) -> Path:
+    shutil.copytree(built, target)
+    return target
+
+
+@dataclass
+class Live:
+    """One ctlkg server process of a test's own."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    store_dir: Path | None = None
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+    @property
+    def update(self) -> str:
+        return self.url + "/sparql/update"
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+def start(
+    log: Path,
+    *,
+    store_dir: Path | None = None,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    port: int | None = None,
+) -> Live:
+    """`ctlkg serve` on a free loopback port, waited for until it answers."""
+    port = port or free_port()
+    command = [CTLKG, "serve", "--host", "127.0.0.1", "--port", str(port), *args]
+    if store_dir is not None:
+        command += ["--store-dir", str(store_dir)]
+    process = spawn(command, log, **(env or {}))
+    live = Live(f"http://127.0.0.1:{port}", process, log, store_dir)
+    try:
+        wait_until_up(live.sparql + "?query=ASK%7B%7D", process, log)
+    except BaseException:
+        stop(process)
+        raise
+    return live
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: bytes
+
+
+@dataclass
+class Listener:
+    """A tiny HTTP server on 127.0.0.1 that records every request; its answer is a SPARQL JSON result."""
+
+    url: str
+    calls: list[Call] = field(default_factory=list)
+
+
+SOLUTION = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"from-the-listener"}}]}}'
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    calls: list[Call] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(min(length, 1_000_000)) if length else b""
+            calls.append(Call(self.command, self.path, body))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(SOLUTION)))
+            self.end_headers()
+            self.wfile.write(SOLUTION)
+
+        do_GET = do_POST = do_PUT = do_HEAD = _answer
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield Listener(f"http://127.0.0.1:{server.server_address[1]}", calls)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
