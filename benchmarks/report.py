@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-SYSTEMS = ("service", "oxigraph", "rdflib-endpoint")
+#: The service twice: as shipped (answers kept until the next write) and with no answer kept.
+SYSTEMS = ("service", "service-uncached", "oxigraph", "rdflib-endpoint")
 STAGES = ("parse", "validate", "reason", "synergies", "store", "optimise")
 
 
@@ -80,19 +81,29 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         ("synergies-one-cluster", 0.02),
     ):
         inproc = statistics.median(serve["in_process"]["sparql"][name])
-        http = serve.get("service", {}).get("timings", {}).get("sparql", {}).get(name)
+        service = serve.get("service", {}).get("timings", {})
+        http = service.get("sparql", {}).get(name)
+        api = service.get("api", {}).get(name)
+        first = service.get("api_first", {}).get(name)
+        measured = (
+            f"{_ms(statistics.median(api))} ms from /api/synergies (first answer {_ms(first)} ms); "
+            if api and first is not None
+            else ""
+        )
         rows.append(
             (
                 f"{name} ≤ {limit * 1000:.0f} ms",
-                f"{inproc * 1000:.1f} ms in process, "
+                measured + f"SPARQL on the synergies graph: {inproc * 1000:.1f} ms in process, "
                 f"{_ms(statistics.median(http)) if http else '–'} ms over HTTP",
                 big,
-                inproc <= limit,
+                statistics.median(api) <= limit if api else inproc <= limit,
             )
         )
+    rows += _peer_targets(serve, big)
     if "service" in serve:
+        computed = "service-uncached" if "service-uncached" in serve else "service"
         for kind in ("named", "sparql"):
-            inproc, http = serve["in_process"][kind], serve["service"]["timings"][kind]
+            inproc, http = serve["in_process"][kind], serve[computed]["timings"][kind]
             met = [
                 statistics.median(http[q]) <= 1.1 * statistics.median(inproc[q]) + 0.001
                 for q in http
@@ -100,7 +111,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
             ]
             rows.append(
                 (
-                    f"{kind} query over HTTP ≤ in process + 1 ms + 10 %",
+                    f"{kind} query over HTTP ≤ in process + 1 ms + 10 % ({computed}: each answer computed)",
                     f"{sum(met)} of {len(met)} queries",
                     big,
                     all(met) if met else None,
@@ -116,12 +127,64 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         )
         rows.append(
             (
-                "memory serving ≤ 600 MB RSS",
+                "memory serving ≤ 600 MB RSS (after start-up)",
+                f"{serve['service'].get('rss_start_mb', float('nan')):.0f} MB",
+                big,
+                None if "rss_start_mb" not in serve["service"] else serve["service"]["rss_start_mb"] <= 600,
+            )
+        )
+        rows.append(
+            (
+                "memory serving ≤ 600 MB RSS (after all queries and the load)",
                 f"{serve['service']['rss_mb']:.0f} MB",
                 big,
                 serve["service"]["rss_mb"] <= 600,
             )
         )
+    return rows
+
+
+def _median_latency(serve: dict[str, Any], system: str, names: list[str]) -> float | None:
+    """The median, over the named queries, of one system's median latency (a query it failed is infinite)."""
+    if system not in serve:
+        return None
+    timings = serve[system]["timings"]["sparql"]
+    values = [statistics.median(timings.get(n) or [float("inf")]) for n in names]
+    return statistics.median(values) if values else None
+
+
+def _peer_targets(serve: dict[str, Any], big: str) -> list[tuple[str, str, str, bool | None]]:
+    """The service against Oxigraph server and rdflib-endpoint: median latency on the named-query set, and
+    throughput under the mixed load; for the service as shipped and with no answer kept."""
+    rows: list[tuple[str, str, str, bool | None]] = []
+    names = [n for n in serve["in_process"]["sparql"] if not n.startswith("synergies-")]
+    oxigraph = _median_latency(serve, "oxigraph", names)
+    rdflib = _median_latency(serve, "rdflib-endpoint", names)
+    for system in ("service", "service-uncached"):
+        mine = _median_latency(serve, system, names)
+        if mine is None:
+            continue
+        for peer, latency, factor in (("Oxigraph server", oxigraph, 5), ("rdflib-endpoint", rdflib, 50)):
+            if latency is None or math.isinf(mine):
+                continue
+            speedup = latency / mine
+            rows.append((
+                f"{system}: median latency on the named queries ≥ {factor}x better than {peer}",
+                f"{_ms(mine)} vs {_ms(latency)} ms: {speedup:.1f}x",
+                big,
+                speedup >= factor,
+            ))
+        if "oxigraph" in serve:
+            own, peer_load = serve[system]["load"], serve["oxigraph"]["load"]
+            ratio = own["throughput"] / peer_load["throughput"] if peer_load["throughput"] else math.inf
+            errors = own.get("errors", 0)
+            rows.append((
+                f"{system}: throughput, 32 clients, ≥ 2x Oxigraph server's, no errors",
+                f"{own['throughput']:.0f} vs {peer_load['throughput']:.0f} req/s: {ratio:.1f}x, "
+                f"{errors} errors",
+                big,
+                ratio >= 2 and errors == 0,
+            ))
     return rows
 
 
@@ -161,7 +224,8 @@ def _scale_section(label: str, entry: dict[str, Any]) -> list[str]:
         "\nPer query, p50 / p95 in ms (SPARQL text, example values inlined; *in process* is the built "
         "store opened read-only in the benchmark's own process).\n"
     )
-    header = ["query", "rows", "in process", *present, "service / oxigraph", "service / rdflib-endpoint"]
+    header = ["query", "rows", "in process", *present, "service / oxigraph", "uncached / oxigraph",
+              "service / rdflib-endpoint"]
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for name, samples in serve["in_process"]["sparql"].items():
         rows = serve["in_process"].get("rows", {}).get(name)
@@ -175,16 +239,18 @@ def _scale_section(label: str, entry: dict[str, Any]) -> list[str]:
             cells.append(f"{_ms(_p(s, 0.5))} / {_ms(_p(s, 0.95))}{wrong}" if s else "–")
         cells += [
             _ratio(medians.get("service"), medians.get("oxigraph")),
+            _ratio(medians.get("service-uncached"), medians.get("oxigraph")),
             _ratio(medians.get("service"), medians.get("rdflib-endpoint")),
         ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    if "service" in serve and serve["service"]["timings"]["named"]:
+    computed = "service-uncached" if "service-uncached" in serve else "service"
+    if computed in serve and serve[computed]["timings"]["named"]:
         lines.append(
-            "\nNamed queries through the service's API (`/api/queries/…`) against the same call in process "
-            "(`EmbeddedBackend.select` with the bound values), p50 in ms:\n"
+            "\nNamed queries through the service's API (`/api/queries/…`, no answer kept) against the same "
+            "call in process (`EmbeddedBackend.select` with the bound values), p50 in ms:\n"
         )
         lines += ["| query | in process | over HTTP | overhead |", "| --- | --- | --- | --- |"]
-        for name, samples in serve["service"]["timings"]["named"].items():
+        for name, samples in serve[computed]["timings"]["named"].items():
             a, b = _p(serve["in_process"]["named"].get(name), 0.5), _p(samples, 0.5)
             lines.append(
                 f"| {name} | {_ms(a)} | {_ms(b)} | {_ms(b - a) if a is not None and b is not None else '–'} |"
@@ -194,14 +260,15 @@ def _scale_section(label: str, entry: dict[str, Any]) -> list[str]:
         "bounded in time and count.\n"
     )
     lines += [
-        "| system | start-up (s) | RSS (MB) | requests | throughput (req/s) | p50 (ms) | p95 (ms) |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| system | start-up (s) | RSS (MB) | requests | errors | throughput (req/s) | p50 (ms) | p95 (ms) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for system in present:
         s = serve[system]
         lines.append(
             f"| {system} | {s['startup']:.2f} | {s['rss_mb']:.0f} | {s['load']['requests']} | "
-            f"{s['load']['throughput']:.1f} | {_ms(s['load']['p50'])} | {_ms(s['load']['p95'])} |"
+            f"{s['load'].get('errors', '–')} | {s['load']['throughput']:.1f} | {_ms(s['load']['p50'])} | "
+            f"{_ms(s['load']['p95'])} |"
         )
     return lines
 

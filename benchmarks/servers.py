@@ -26,7 +26,10 @@ from ctlkg import namespaces
 
 BIN = Path(sys.executable).parent
 ASK = "ASK {}"
-DEFAULT_GRAPHS = (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED)
+#: The service's default graph: ontology, data and what is derived (inferences and synergies).
+DEFAULT_GRAPHS = (
+    namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED, namespaces.GRAPH_SYNERGIES
+)
 
 
 @dataclass
@@ -72,12 +75,14 @@ def _wait(url: str, process: subprocess.Popen[bytes], started: float, limit: flo
 
 @contextmanager
 def running(
-    name: str, command: list[str], sparql_path: str, port: int, log: Path, limit: float = 900.0
+    name: str, command: list[str], sparql_path: str, port: int, log: Path, limit: float = 900.0,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """Start ``command``, wait for its endpoint, yield it, stop it (SIGTERM, then SIGKILL) by its pid."""
     started = time.perf_counter()
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                   env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         startup = _wait(base + sparql_path, process, started, limit)
@@ -92,15 +97,17 @@ def running(
                 process.wait()
 
 
-def service(store_dir: Path, log: Path) -> AbstractContextManager[Server]:
+def service(store_dir: Path, log: Path, *, cache: bool = True) -> AbstractContextManager[Server]:
+    """`ctlkg serve` on the built store; ``cache=False`` keeps no answers, so every query is computed."""
     port = free_port()
     command = [str(BIN / "ctlkg"), "serve", "--store-dir", str(store_dir), "--port", str(port)]
-    return running("service", command, "/sparql", port, log)
+    env = None if cache else {"CTLKG_RESULT_CACHE_BYTES": "0"}
+    return running("service" if cache else "service-uncached", command, "/sparql", port, log, env=env)
 
 
 def export(store_dir: Path, work: Path) -> tuple[Path, Path]:
-    """The built store as the other systems see it: ontology, data and inferences merged into one default
-    graph (the service's default graph), and the synergies as N-Quads in their named graph."""
+    """The built store as the other systems see it: ontology, data, inferences and synergies merged into one
+    default graph (the service's default graph), and the synergies also as N-Quads in their named graph."""
     store = ox.Store.read_only(str(store_dir))
     default, named = work / "default.nt", work / "synergies.nq"
     with default.open("wb") as out:

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pyoxigraph as ox
 
+from benchmarks.servers import DEFAULT_GRAPHS
 from ctlkg import named_queries, namespaces, paths
 from ctlkg.backend_embedded import EmbeddedBackend
 from ctlkg.query_params import convert
@@ -123,7 +124,7 @@ def queries(store: ox.Store) -> list[Query]:
         found.append(Query(name, inline(body, bindings), api, body, bindings))  # type: ignore[arg-type]
     for name, text in SYNERGY_QUERIES.items():
         sparql = text.replace("{cluster}", clusters[0])
-        found.append(Query(name, sparql, None, sparql))
+        found.append(Query(name, sparql, None, sparql, {"cluster": ox.NamedNode(clusters[0])}))
     return found
 
 
@@ -159,9 +160,7 @@ def in_process(store_dir: Path, found: list[Query], reps: int) -> dict[str, dict
     """The same queries without HTTP, on the built store opened read-only: the floor of every overhead."""
     store = ox.Store.read_only(str(store_dir))
     backend = EmbeddedBackend(store)
-    default = [
-        ox.NamedNode(g) for g in (namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED)
-    ]
+    default = [ox.NamedNode(g) for g in DEFAULT_GRAPHS]
     timings: dict[str, dict[str, Any]] = {"sparql": {}, "named": {}, "rows": {}}
     for q in found:
         timings["rows"][q.name] = len(list(store.query(q.sparql, default_graph=default)))  # type: ignore[arg-type]
@@ -192,12 +191,44 @@ def over_http(
                 timings["sparql"][q.name] = timed(lambda q=q: get(url, query=q.sparql), reps)
             except httpx.HTTPError:
                 timings["sparql"][q.name] = [float("inf")]
+                _recover(client, url, timeout)
             if api_base is not None and q.api_path is not None:
                 try:
                     timings["named"][q.name] = timed(lambda q=q: get(api_base + q.api_path), reps)
                 except httpx.HTTPError:
                     timings["named"][q.name] = [float("inf")]
+        if api_base is not None:
+            timings["api"], timings["api_first"] = {}, {}
+            for name, path in synergy_api(found).items():
+                try:
+                    started = time.perf_counter()
+                    get(api_base + path)  # the first answer is rendered, the next ones are kept
+                    timings["api_first"][name] = time.perf_counter() - started
+                    timings["api"][name] = timed(lambda path=path: get(api_base + path), reps)
+                except httpx.HTTPError:
+                    timings["api"][name] = [float("inf")]
     return timings
+
+
+def synergy_api(found: list[Query]) -> dict[str, str]:
+    """The service's own answers to the synergy questions: /api/synergies, scored at build time."""
+    cluster = next(q for q in found if q.name == "synergies-one-cluster").bindings["cluster"]
+    return {
+        "synergies-all-pairs": "/api/synergies",
+        "synergies-top-100": "/api/synergies?limit=100",
+        "synergies-one-cluster": "/api/synergies/" + cluster.value.rsplit("/", 1)[-1],
+    }
+
+
+def _recover(client: httpx.Client, url: str, limit: float) -> None:
+    """After a timeout, wait (up to ``limit``) until the server answers ``ASK {}`` again within a second."""
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        try:
+            if client.get(url, params={"query": "ASK {}"}, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.5)
 
 
 async def _client(
@@ -208,6 +239,7 @@ async def _client(
     budget: list[int],
     latencies: list[float],
     offset: int,
+    errors: list[str],
 ) -> None:
     turn = offset
     while time.perf_counter() < deadline and budget[0] > 0:
@@ -217,8 +249,10 @@ async def _client(
             answer = await client.get(url, params={"query": texts[turn % len(texts)]})
             if answer.status_code == 200:
                 latencies.append(time.perf_counter() - started)
-        except httpx.HTTPError:
-            pass
+            else:
+                errors.append(f"HTTP {answer.status_code}")
+        except httpx.HTTPError as exc:
+            errors.append(type(exc).__name__)
         turn += 1
 
 
@@ -226,6 +260,8 @@ def mixed_load(
     url: str, texts: list[str], *, clients: int = 32, seconds: float = 10.0, max_requests: int = 20000
 ) -> dict[str, float]:
     """``clients`` concurrent clients cycling through ``texts`` until the time or request budget runs out."""
+
+    errors: list[str] = []
 
     async def main() -> tuple[list[float], float]:
         latencies: list[float] = []
@@ -237,7 +273,7 @@ def mixed_load(
             budget = [max_requests]
             await asyncio.gather(
                 *(
-                    _client(client, url, texts, started + seconds, budget, latencies, i)
+                    _client(client, url, texts, started + seconds, budget, latencies, i, errors)
                     for i in range(clients)
                 )
             )
@@ -245,10 +281,12 @@ def mixed_load(
 
     latencies, elapsed = asyncio.run(main())
     if not latencies:
-        return {"throughput": 0.0, "p50": float("nan"), "p95": float("nan"), "requests": 0}
+        return {"throughput": 0.0, "p50": float("nan"), "p95": float("nan"), "requests": 0,
+                "errors": len(errors)}
     return {
         "throughput": len(latencies) / elapsed,
         "p50": statistics.median(latencies),
         "p95": percentile(latencies, 0.95),
         "requests": len(latencies),
+        "errors": len(errors),
     }

@@ -6,7 +6,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from ctlkg import namespaces, pipeline, store
+from ctlkg import namespaces, pipeline, store, synergy_graph
 from ctlkg.pipeline import Compiled
 
 
@@ -18,7 +18,10 @@ def compiled() -> Compiled:
 
 @cache
 def oxigraph_store() -> ox.Store:
-    return store.build_store(compiled())
+    """The store as the service holds it: the compiled graphs and the materialised synergies."""
+    db = store.build_store(compiled())
+    synergy_graph.materialise(db)
+    return db
 
 
 def select(query: str, *, inferred: bool = True) -> list[dict[str, str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -211,6 +212,13 @@ def test_time_limit_and_concurrency_cap(built_store: Path, tmp_path: Path) -> No
             assert named.status_code == 503  # the slot is still held by the runaway
             page = client.get(live.url + "/id/cluster/afil", headers={"Accept": "text/turtle"})
             assert page.status_code == 200  # linked data is not starved
+        # the runaway is still running, and yet the server stops at once when asked to
+        stopping = time.monotonic()
+        live.process.terminate()
+        assert live.process.wait(timeout=20) in (0, -15)  # uvicorn re-raises the signal once it is done
+        assert time.monotonic() - stopping < 8
+        assert "Application shutdown complete" in live.log_text()
+        live.process = subprocess.Popen(["true"])  # nothing left for the finally clause to stop
     finally:
         live.stop()
 

@@ -35,9 +35,13 @@ SECONDS = float(os.environ.get("CTLKG_LOAD_SECONDS", "60"))
 PATHOLOGICAL_SECONDS = min(SECONDS, 40.0)
 #: Requests per client at most, so the run is bounded in count as well as in time.
 MAX_REQUESTS_PER_CLIENT = 5_000
-#: The canary (a one-triple ASK at /sparql, sent every CANARY_EVERY s) must answer within this at p99,
-#: with the 32 clients running and the pathological query holding a slot and a core.
-CANARY_P99_LIMIT = 3.0
+#: The canary (a one-pattern ASK at /sparql, sent every CANARY_EVERY s) must answer within this at p99,
+#: with the 32 clients running and the pathological query holding a query slot and one of the two
+#: cores: a third of the 30 s time limit, so no canary comes near a 503. Also, relatively: at most
+#: CANARY_SLOWDOWN times its p99 under the same load without the pathological query (which takes half
+#: the machine, so about twice is what to expect).
+CANARY_P99_LIMIT = 10.0
+CANARY_SLOWDOWN = 4.0
 CANARY_EVERY = 0.25
 CANARY = "ASK { ?s a <https://w3id.org/lombardia-clusters/ontology#Cluster> }"
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -166,9 +170,14 @@ def record(name: str, run: Run, canary: Run, seconds: float) -> dict[str, object
     return result
 
 
+#: The canary's p99 without the pathological query, once the first test has measured it.
+BASELINE: dict[str, float] = {}
+
+
 def test_mixed_load_has_no_errors(server: Live, examples: list[str]) -> None:
     run, canary = asyncio.run(load(server.url, examples, SECONDS))
     record("mixed_load", run, canary, SECONDS)
+    BASELINE["canary_p99"] = percentile(canary.latencies["canary"], 0.99)
     assert not run.errors, run.errors[:10]
     assert not canary.errors, canary.errors[:10]
     assert len(run.all()) > CLIENTS * 10
@@ -188,4 +197,7 @@ def test_a_pathological_query_does_not_starve_the_rest(server: Live, examples: l
     assert heavy.status_code == 503 and "time limit" in heavy.json()["message"]
     assert not run.errors, run.errors[:10]
     assert not canary.errors, canary.errors[:10]
-    assert percentile(canary.latencies["canary"], 0.99) < CANARY_P99_LIMIT
+    p99 = percentile(canary.latencies["canary"], 0.99)
+    assert p99 < CANARY_P99_LIMIT
+    if "canary_p99" in BASELINE:
+        assert p99 < CANARY_SLOWDOWN * max(BASELINE["canary_p99"], 0.25), (p99, BASELINE)

@@ -3,6 +3,7 @@ strictly, and parameters are bound as terms or refused, never pasted into the qu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import combinations
@@ -12,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pyoxigraph as ox
 import pytest
 
-from ctlkg import backend_remote, paths, query_docs, store, synergy_graph
+from ctlkg import backend_remote, paths, query_docs, store
 from ctlkg.backend import Row
 from ctlkg.backend_embedded import EmbeddedBackend
 from ctlkg.named_queries import HeaderError, NamedQuery, ParameterError, bind, load_catalogue, load_query
@@ -20,6 +21,7 @@ from ctlkg.query_params import Param, convert
 from graph_fixtures import compiled, oxigraph_store
 
 ID = "https://w3id.org/lombardia-clusters/id/"
+SHARED = ["shared-ecosystems", "shared-pnrr", "shared-networks", "shared-technology-areas", "shared-places"]
 Rows = list[dict[str, str]]
 
 
@@ -101,11 +103,29 @@ def test_bindings_mean_the_same_on_both_backends(name: str) -> None:
 
 
 def test_pairs_are_listed_once() -> None:
-    names = ["shared-ecosystems", "shared-pnrr", "shared-networks", "shared-technology-areas"]
-    names.append("shared-places")
-    for name in names:
+    for name in SHARED:
         for row in run(name):
             assert row["cluster_a"] < row["cluster_b"], name
+
+
+#: The pair generator of the shared-* queries: the materialised synergies of one dimension.
+_GENERATOR = re.compile(
+    r"  \?synergy ctl:dimension <[^>]+>( ;\n    ctl:evidence \?\w+)? ;\n    ctl:pairMember \?cluster_a , \?cluster_b \.\n"
+)
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_shared_queries_read_pairs_from_the_synergies_and_miss_none(name: str) -> None:
+    """Up to fifty clusters every pair is materialised: taking the pairs from the synergies graph gives
+    the rows that joining every cluster with every other gives."""
+    query = catalogue()[name]
+    assert len(_GENERATOR.findall(query.text)) == 1, "the pairs should come from the synergies graph"
+    direct = _GENERATOR.sub("", query.text)
+    for params in (_example(name), {**_example(name), "lang": "it"}):
+        bindings = bind(query, params, backend())
+        generated = _canonical(backend().select(query.text, bindings=bindings))
+        assert generated, name
+        assert generated == _canonical(backend().select(direct, bindings=bindings)), params
 
 
 def test_docs_page_is_up_to_date() -> None:
@@ -257,14 +277,18 @@ def test_clusters_overview() -> None:
     assert set(rows["afil"]["cities"].split(", ")) == {"Milano", "Bergamo"}
 
 
+@cache
+def computed_backend() -> EmbeddedBackend:
+    """A store of its own without the synergies graph, as a remote store loaded by hand may be."""
+    return EmbeddedBackend(store.build_store(compiled()))
+
+
 def materialised_backend() -> EmbeddedBackend:
-    """A store of its own with the synergy graph written by ctlkg.synergy_graph (the shared one has none)."""
-    built = store.build_store(compiled())
-    synergy_graph.materialise(built)
-    return EmbeddedBackend(built)
+    """The shared store, with the synergy graph written by ctlkg.synergy_graph."""
+    return backend()
 
 
-@pytest.mark.parametrize("make", [pytest.param(backend, id="as-built"),
+@pytest.mark.parametrize("make", [pytest.param(computed_backend, id="computed"),
                                   pytest.param(materialised_backend, id="materialised")])
 def test_synergies_rank_lgca_first_for_le2c(make: Callable[[], EmbeddedBackend]) -> None:
     on = make()
@@ -281,7 +305,8 @@ def test_computed_synergies_count_what_the_materialised_ones_count() -> None:
     """The SPARQL fallback and ctlkg.synergy agree on the shared items of every pair."""
     materialised = materialised_backend()
     for slug in ("le2c", "tav", "afil"):
-        computed = {r["other"]: r["shared_count"] for r in run("cluster-synergies", cluster=cluster(slug))}
+        computed = {r["other"]: r["shared_count"]
+                    for r in run("cluster-synergies", computed_backend(), cluster=cluster(slug))}
         written = run("cluster-synergies", materialised, cluster=cluster(slug))
         stored = {r["other"]: r["shared_count"] for r in written if r["shared_count"] != "0"}
         assert computed == stored, slug

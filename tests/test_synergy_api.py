@@ -57,6 +57,23 @@ def test_weights_change_the_ranking(client: httpx.Client, service: Service) -> N
     assert pairs(body)[:2] == [("le2c", "lgca"), ("scienze-vita", "tav")]
 
 
+def test_limit_keeps_the_best_and_counts_them_all(client: httpx.Client, service: Service) -> None:
+    every = get(client, service, "").json()
+    best = get(client, service, "", limit="3").json()
+    assert best["count"] == every["count"] == 36 and best["limit"] == 3
+    assert best["synergies"] == every["synergies"][:3]
+    one = get(client, service, "/le2c", limit="1").json()
+    assert [s["partner"]["slug"] for s in one["synergies"]] == ["lgca"] and one["count"] == 8
+
+
+def test_answers_are_kept_and_the_same_each_time(client: httpx.Client, service: Service) -> None:
+    first = get(client, service, "/afil", dimension="networks")
+    again = get(client, service, "/afil", dimension="networks")
+    assert first.content == again.content and first.headers["content-type"] == again.headers["content-type"]
+    # Middleware adds its headers to a fresh response each time: never twice to a kept one.
+    assert again.headers.get_list("x-content-type-options") == ["nosniff"]
+
+
 @pytest.mark.parametrize("cluster", [pytest.param("tav", id="slug"),
                                      pytest.param(BASE + "cluster/tav", id="iri")])
 def test_one_cluster_against_the_others(client: httpx.Client, service: Service, cluster: str) -> None:
@@ -82,6 +99,8 @@ def test_one_cluster_against_the_others(client: httpx.Client, service: Service, 
         pytest.param("/tav", {"weights": "x"}, 400, id="cluster-bad-weights"),
         pytest.param("/atlantis", {}, 404, id="unknown-cluster"),
         pytest.param("/network.dot", {}, 404, id="unknown-format"),
+        pytest.param("", {"limit": "0"}, 400, id="limit-zero"),
+        pytest.param("/tav", {"limit": "many"}, 400, id="limit-not-a-number"),
     ],
 )
 def test_bad_requests(client: httpx.Client, service: Service, path: str, params: dict[str, str],

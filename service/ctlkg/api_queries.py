@@ -28,6 +28,7 @@ from ctlkg.config import Settings
 from ctlkg.errors import NotAcceptable, NotFound
 from ctlkg.named_queries import NamedQuery, ParameterError, bind, load_catalogue
 from ctlkg.query_params import PARAM_TYPES, Param
+from ctlkg.result_cache import Answer, ResultCache, bypassed, cacheable
 from ctlkg.runner import Runner
 
 PLAIN_JSON = "application/json"
@@ -145,11 +146,13 @@ def signature(query: NamedQuery) -> inspect.Signature:
 class QueryEndpoint:
     """One named query as an endpoint; ``__signature__`` is what FastAPI reads to document it."""
 
-    def __init__(self, query: NamedQuery, backend: Backend, runner: Runner, max_rows: int) -> None:
+    def __init__(self, query: NamedQuery, backend: Backend, runner: Runner, max_rows: int,
+                 answers: ResultCache) -> None:
         self.query = query
         self.backend = backend
         self.runner = runner
         self.max_rows = max_rows
+        self.answers = answers
         self.__signature__ = signature(query)
 
     def rows(self, raw: dict[str, str]) -> tuple[dict[str, Term], list[Row]]:
@@ -163,11 +166,30 @@ class QueryEndpoint:
                 raise ParameterError(f"parameter '{key}' is given more than once", key)
         media = choose_media(request.headers.get("accept"), params.get("format"))
         raw = {key: value for key, value in params.items() if key != "format"}
-        bindings, rows = await self.runner.run(lambda: self.rows(raw))
-        headers = {"Content-Type": _CONTENT_TYPES[media]}
-        if len(rows) > self.max_rows:
-            rows = rows[: self.max_rows]
+        cache_key = (self.query.name, media, tuple(sorted(raw.items())))
+        keep = self.answers.enabled and cacheable(self.query.text, ())
+        fresh = not keep or bypassed(request.headers.get("cache-control"))
+        kept = None if fresh else self.answers.get(cache_key)
+        if kept is None:
+            generation = self.answers.generation
+            kept = await self.runner.run(lambda: self.answer(raw, media))
+            if keep:
+                self.answers.put(cache_key, kept, generation)
+            cache = "miss" if keep else None
+        else:
+            cache = "hit"
+        headers = {"Content-Type": _CONTENT_TYPES[kept.media_type]}
+        if kept.truncated:
             headers["X-Result-Truncated"] = f"true; limit={self.max_rows}"
+        if cache is not None:
+            headers["X-Cache"] = cache
+        return Response(kept.body, headers=headers)
+
+    def answer(self, raw: dict[str, str], media: str) -> Answer:
+        """Run the query with the parameters and write the answer in ``media``."""
+        bindings, rows = self.rows(raw)
+        truncated = len(rows) > self.max_rows
+        rows = rows[: self.max_rows]
         if media == PLAIN_JSON:
             body = {
                 "query": self.query.name,
@@ -176,9 +198,9 @@ class QueryEndpoint:
                 "rows": [{c: plain_value(row[c]) if c in row else None for c in self.query.columns}
                          for row in rows],
             }
-            return Response(json.dumps(body, ensure_ascii=False).encode("utf-8"), headers=headers)
+            return Answer(json.dumps(body, ensure_ascii=False).encode("utf-8"), media, truncated)
         solutions = Solutions(list(self.query.columns), rows)
-        return Response(results.serialize(solutions, media), headers=headers)
+        return Answer(results.serialize(solutions, media), media, truncated)
 
 
 class NamedQueryRoute(APIRoute):
@@ -217,8 +239,11 @@ def router(
     runner: Runner | None = None,
     *,
     queries_dir: Path = paths.QUERIES_DIR,
+    answers: ResultCache | None = None,
 ) -> APIRouter:
-    """The /api/queries routes, one per `.rq` file of ``queries_dir``, for create_app to include."""
+    """The /api/queries routes, one per `.rq` file of ``queries_dir``, for create_app to include;
+    ``answers`` keeps repeated answers (none by default)."""
+    answers = answers if answers is not None else ResultCache(0)
     queries = load_catalogue(queries_dir)
     runner = runner or Runner(settings.max_concurrent_queries, settings.query_timeout)
     catalogue = Catalogue(queries)
@@ -226,7 +251,8 @@ def router(
     api.add_api_route("", catalogue.listing, methods=["GET"], summary="The catalogue of named queries")
     for query in queries.values():
         api.add_api_route(
-            f"/{query.name}", QueryEndpoint(query, backend, runner, settings.max_rows), methods=["GET"],
+            f"/{query.name}", QueryEndpoint(query, backend, runner, settings.max_rows, answers),
+            methods=["GET"],
             summary=query.title, description=query.description, responses=RESPONSES,
             response_class=Response, operation_id=f"query_{query.name.replace('-', '_')}",
             name=f"query:{query.name}",

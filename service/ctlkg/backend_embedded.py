@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -139,7 +140,8 @@ class EmbeddedBackend:
             raise BackendError(f"cannot write the store: {exc}") from exc
 
     def close(self) -> None:
-        self._store.flush()
+        with suppress(RuntimeError):  # a read-only store has nothing to flush, and says so
+            self._store.flush()
 
 
 def _names_dataset(query: str) -> bool:

@@ -40,6 +40,9 @@ class Settings:
     service_allowlist: tuple[str, ...] = ()
     #: Public base of the service (e.g. https://kg.example.org/) for links; None uses the request's.
     base_url: str | None = None
+    #: Bytes of answers kept for repeated read queries until the next write (0: keep none). Embedded
+    #: store only: a remote engine may change behind the service's back.
+    result_cache_bytes: int = 64_000_000
 
     def __repr__(self) -> str:
         # The token must never reach a log line, even through a debug print of the settings.
@@ -51,7 +54,9 @@ class Settings:
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 _PATHS = {"store_dir"}
 _INTS = {"port", "max_rows", "max_request_bytes", "max_concurrent_queries", "max_query_depth",
-         "max_query_tokens"}
+         "max_query_tokens", "result_cache_bytes"}
+#: Settings for which 0 is a meaningful value (off, or any free port).
+_ZERO_OK = {"port", "result_cache_bytes"}
 _FLOATS = {"query_timeout"}
 
 
@@ -64,8 +69,8 @@ def _coerce(name: str, value: Any, *, source: str) -> Any:
             return Path(value)
         if name in _INTS:
             number = int(value)
-            if number < 1 and name != "port":
-                raise ValueError("must be at least 1")
+            if number < (0 if name in _ZERO_OK else 1):
+                raise ValueError("must be at least " + ("0" if name in _ZERO_OK else "1"))
             return number
         if name in _FLOATS:
             seconds = float(value)

@@ -15,9 +15,11 @@ import argparse
 import contextlib
 import ctypes
 import gc
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -122,6 +124,7 @@ def compile_store(
 def write_store(dump: Path, out_dir: Path) -> ox.Store:
     """Bulk-load an N-Quads dump into a fresh on-disk store at ``out_dir``."""
     try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
         disk = ox.Store(str(out_dir))
     except OSError as exc:
         raise StoreError(f"cannot open store at {out_dir}: {exc}") from exc
@@ -137,31 +140,67 @@ def _release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def fast_build(data_dirs: Iterable[Path] | None, out_dir: Path, progress: Progress | None = None) -> Timings:
-    """Build the on-disk store at ``out_dir`` from the data folders (default data/); the stage timings.
+@dataclass(frozen=True)
+class Built:
+    """What ``fast_build`` made: seconds per stage, triples per graph, and the validation report."""
+
+    timings: Timings
+    sizes: dict[str, int]
+    report: ValidationReport | None
+
+
+def _sizes(store: ox.Store) -> dict[str, int]:
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, ox.QuerySolutions)
+    return {row["g"].value: int(row["n"].value) for row in rows}
+
+
+def _swap(built: Path, out_dir: Path) -> None:
+    """Put the finished store at ``out_dir``: a failed build never leaves a half-written store there."""
+    is_store = out_dir.is_dir() and (not any(out_dir.iterdir()) or (out_dir / "CURRENT").exists())
+    if out_dir.exists() and not is_store:
+        raise StoreError(f"{out_dir} exists and is not a store: not replacing it")
+    old = out_dir.with_name(out_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(old)
+    built.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def fast_build(data_dirs: Iterable[Path] | None, out_dir: Path, progress: Progress | None = None) -> Built:
+    """Build the on-disk store at ``out_dir`` from the data folders (default data/).
 
     The in-memory store is dumped and dropped before the disk load starts, so the two never hold the graph
-    at the same time: RocksDB's bulk loader needs as much memory again, and the peak stays near one copy."""
+    at the same time: RocksDB's bulk loader needs as much memory again, and the peak stays near one copy.
+    The store is written next to ``out_dir`` and moved there when complete."""
 
     def stage(name: str) -> float:
         if progress is not None:
             progress(name)
         return time.perf_counter()
 
+    out_dir = out_dir.absolute()
+    building = out_dir.with_name(out_dir.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="ctlkg-build-") as scratch:
         dump = Path(scratch) / "all.nq"
-        memory, _report, timings = compile_store(data_dirs, progress=progress)
+        memory, report, timings = compile_store(data_dirs, progress=progress)
         start = stage("store")
+        sizes = _sizes(memory)
         memory.dump(str(dump), format=ox.RdfFormat.N_QUADS)
         del memory
         _release_memory()
-        disk = write_store(dump, out_dir)
+        disk = write_store(dump, building)
     timings["store"] = time.perf_counter() - start
     start = stage("optimise")
     disk.optimize()
     disk.flush()
+    del disk
+    gc.collect()
+    _swap(building, out_dir)
     timings["optimise"] = time.perf_counter() - start
-    return timings
+    return Built(timings, sizes, report)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -169,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, action="append", help="data folder or file (repeatable)")
     parser.add_argument("--out", type=Path, required=True, help="store directory to write")
     args = parser.parse_args(argv)
-    timings = fast_build(args.data, args.out, progress=lambda name: print(f"… {name}", flush=True))
+    timings = fast_build(args.data, args.out, progress=lambda name: print(f"… {name}", flush=True)).timings
     for name, seconds in timings.items():
         print(f"  {name:<10} {seconds:7.2f} s")
     print(f"  {'total':<10} {sum(timings.values()):7.2f} s")

@@ -152,7 +152,7 @@ def ntriples(pair: Synergy) -> list[str]:
             (f"{_CTL}score", _literal(str(decimal(pair.score(dimension))), datatype="decimal")),
             (
                 f"{_CTL}sharedCount",
-                _literal(str(pair.shared_count(dimension)), datatype="nonNegativeInteger"),
+                _literal(str(pair.shared_count(dimension)), datatype="integer"),
             ),
         ]
         if dimension == COMBINED:
@@ -160,7 +160,7 @@ def ntriples(pair: Synergy) -> list[str]:
         else:
             scored = pair.dimensions[dimension]
             objects += [
-                (f"{_CTL}unionCount", _literal(str(scored.union), datatype="nonNegativeInteger")),
+                (f"{_CTL}unionCount", _literal(str(scored.union), datatype="integer")),
                 (
                     f"{_CTL}weight",
                     _literal(str(decimal(Fraction(pair.weights[dimension]))), datatype="decimal"),

@@ -5,6 +5,8 @@ one backend; `serve(settings)` runs it under uvicorn. No app or store exists at 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -18,23 +20,23 @@ from ctlkg import (
     api_queries,
     api_synergies,
     dumps,
+    fastbuild,
     graph_store,
     http_errors,
     linked_data,
     pages,
-    pipeline,
     sparql_protocol,
     sparql_update,
     store,
-    synergy_graph,
     void,
 )
 from ctlkg.backend import Backend
 from ctlkg.backend_embedded import EmbeddedBackend
 from ctlkg.backend_remote import RemoteBackend
 from ctlkg.config import Settings
-from ctlkg.errors import ConfigError, QueryTimeout, UpstreamTimeout
+from ctlkg.errors import ConfigError, CtlkgError, QueryTimeout, UpstreamTimeout
 from ctlkg.middleware import AccessLog, BodyLimit, SecurityHeaders
+from ctlkg.result_cache import ResultCache
 from ctlkg.runner import Runner
 
 log = logging.getLogger("ctlkg.server")
@@ -52,10 +54,16 @@ def open_backend(settings: Settings) -> Backend:
     if settings.store_dir is not None:
         return EmbeddedBackend(store.open_store(settings.store_dir, read_only=settings.write_token is None))
     # Not validated here: `ctlkg validate`, `ctlkg build` and CI are the gates, and start-up stays quick.
-    log.info("compiling the shipped data (parse, reason) into an in-memory store")
-    db = store.build_store(pipeline.compile_graphs(check=False))
-    synergy_graph.materialise(db)
+    log.info("compiling the shipped data (parse, reason, synergies) into an in-memory store")
+    db, _report, _timings = fastbuild.compile_store(check=False)
     return EmbeddedBackend(db)
+
+
+def _warm(synergies: api_synergies.SynergyCache) -> None:
+    try:
+        synergies.get()
+    except (CtlkgError, OSError) as exc:  # the first request will meet the same error and report it
+        log.warning("synergies not scored at start-up: %s", exc)
 
 
 def urls(settings: Settings) -> dict[str, str]:
@@ -74,14 +82,20 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     cache = dumps.DumpCache(backend)
     synergies = api_synergies.SynergyCache(backend)
 
+    # A remote engine may be written to by others: what it answered cannot be kept.
+    answers = ResultCache(0 if isinstance(backend, RemoteBackend) else settings.result_cache_bytes)
+
     def written() -> None:
         cache.invalidate()
         synergies.invalidate()
+        answers.clear()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         for name, url in urls(settings).items():
             log.info("%-16s %s", name, url)
+        # Score the materialised synergies now, beside the first requests rather than in one of them.
+        threading.Thread(target=_warm, args=(synergies,), name="synergies-warm-up", daemon=True).start()
         yield
         runner.close()
         with suppress(OSError):
@@ -97,7 +111,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.backend = backend
-    app.include_router(sparql_protocol.router(settings, backend, runner))
+    app.include_router(sparql_protocol.router(settings, backend, runner, answers))
     writer = sparql_update.Updates(settings, backend, written)
     app.include_router(sparql_update.router(settings, backend, written, writer))
     app.include_router(graph_store.router(settings, backend, runner, writer))
@@ -106,7 +120,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.include_router(linked_data.router(settings, backend))
     app.include_router(pages.router(settings, backend))
     app.include_router(api_synergies.router(settings, backend, synergies))
-    app.include_router(api_queries.router(settings, backend, runner))
+    app.include_router(api_queries.router(settings, backend, runner, answers=answers))
     http_errors.install(app)
     # Added innermost first: the access log sees every answer, even a 413 sent before any route ran.
     app.add_middleware(SecurityHeaders)
@@ -117,7 +131,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         allow_methods=["GET", "POST"],
         allow_headers=["Accept", "Content-Type"],
         allow_credentials=False,
-        expose_headers=["X-Result-Truncated"],
+        expose_headers=["X-Result-Truncated", "X-Cache"],
         max_age=3600,
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
@@ -129,4 +143,20 @@ def serve(settings: Settings) -> None:
     """Run the service until interrupted; one log line per request, the URLs when it starts."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="info")
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="info")
+    except KeyboardInterrupt:
+        _leave_abandoned_queries(130)
+        raise
+    _leave_abandoned_queries(0)
+
+
+def _leave_abandoned_queries(code: int) -> None:
+    """Requests are done and the store is flushed; a query the engine is still working on (answered
+    with its 503 long ago) cannot be stopped, and its thread would keep the process alive for as long
+    as it runs, hours for a cross join: exit without waiting for it."""
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

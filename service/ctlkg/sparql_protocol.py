@@ -18,6 +18,7 @@ from ctlkg.base_url import public_base
 from ctlkg.config import Settings
 from ctlkg.errors import NotAcceptable, QueryRefused
 from ctlkg.negotiation import HTML, Kind
+from ctlkg.result_cache import Answer, ResultCache, bypassed, cacheable
 from ctlkg.runner import Runner
 
 KINDS: dict[str, Kind] = {
@@ -70,10 +71,11 @@ def refuse_services(outline: lexer.Outline, allowlist: tuple[str, ...]) -> None:
 class Protocol:
     """The handlers, holding what they answer from (no globals, no closures)."""
 
-    def __init__(self, settings: Settings, backend: Backend, runner: Runner) -> None:
+    def __init__(self, settings: Settings, backend: Backend, runner: Runner, answers: ResultCache) -> None:
         self.settings = settings
         self.backend = backend
         self.runner = runner
+        self.answers = answers
 
     async def sparql(self, request: Request) -> Response:
         """Answer a query (GET, POST form, POST direct); with no query, describe the service."""
@@ -117,6 +119,13 @@ class Protocol:
         dataset, timeout = op.dataset(), self._timeout(op)
         limits = Limits(max_rows=self.settings.max_rows, timeout=timeout)
         base_iri = public_base(request, self.settings) + "sparql"
+        key = None
+        if self.answers.enabled and cacheable(query, outline.services):
+            key = (query, dataset, accept, tuple(format_name), base_iri)
+            kept = None if bypassed(request.headers.get("cache-control")) else self.answers.get(key)
+            if kept is not None:
+                return self._response(kept, "hit")
+        generation = self.answers.generation
 
         def work() -> tuple[bytes, str, bool]:
             result = self.backend.run(query, dataset=dataset, limits=limits, base_iri=base_iri)
@@ -128,10 +137,18 @@ class Protocol:
             return results.serialize(result, chosen), chosen, truncated
 
         body, chosen, truncated = await self.runner.run(work, timeout=timeout)
-        headers = response_headers(chosen)
-        if truncated:
+        answer = Answer(body, chosen, truncated)
+        if key is not None:
+            self.answers.put(key, answer, generation)
+        return self._response(answer, "miss" if key is not None else None)
+
+    def _response(self, answer: Answer, cache: str | None) -> Response:
+        headers = response_headers(answer.media_type)
+        if answer.truncated:
             headers["X-Result-Truncated"] = f"true; limit={self.settings.max_rows}"
-        return Response(body, headers=headers)
+        if cache is not None:
+            headers["X-Cache"] = cache
+        return Response(answer.body, headers=headers)
 
     async def describe(self, request: Request, op: operation.Operation) -> Response:
         media = negotiation.choose("triples", accept=request.headers.get("accept"),
@@ -149,9 +166,11 @@ class Protocol:
         return Response(body, headers=response_headers(media))
 
 
-def router(settings: Settings, backend: Backend, runner: Runner) -> APIRouter:
-    """The /sparql routes, for create_app to include."""
-    handlers = Protocol(settings, backend, runner)
+def router(
+    settings: Settings, backend: Backend, runner: Runner, answers: ResultCache | None = None
+) -> APIRouter:
+    """The /sparql routes, for create_app to include; ``answers`` keeps repeated answers (none by default)."""
+    handlers = Protocol(settings, backend, runner, answers if answers is not None else ResultCache(0))
     api = APIRouter(tags=["SPARQL"])
     api.add_api_route("/sparql", handlers.sparql, methods=["GET", "POST"], responses=RESPONSES,
                       response_class=Response, summary="SPARQL 1.1 Protocol query endpoint")

@@ -30,6 +30,8 @@ def _load(store: ox.Store, graph: Graph, name: str) -> None:
 def build_store(compiled: Compiled, path: Path | None = None) -> ox.Store:
     """Fill a store (in memory, or on disk at path) with the compiled graphs."""
     try:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         store = ox.Store(str(path)) if path is not None else ox.Store()
     except OSError as exc:
         raise StoreError(f"cannot open store at {path}: {exc}") from exc

@@ -10,7 +10,7 @@ Fraction(2, 1)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from ctlkg import namespaces
 from ctlkg.backend import Bindings, Row
 from ctlkg.errors import NotFound, QueryRefused
-from ctlkg.synergy_queries import CLUSTERS_QUERY, ITEMS_QUERY
+from ctlkg.synergy_queries import CLUSTERS_QUERY, ITEMS_QUERY, MATERIALISED_PAIRS_QUERY
 
 #: The dimensions, in the order they are listed everywhere; "combined" is their weighted mean.
 DIMENSIONS: tuple[str, ...] = (
@@ -234,21 +234,39 @@ def score_pairs(
     clusters: tuple[Cluster, ...],
     items: Mapping[str, Mapping[str, Mapping[str, Item]]],
     weights: Mapping[str, Fraction] | None = None,
+    pairs: Collection[tuple[str, str]] | None = None,
 ) -> SynergySet:
-    """Every pair scored from each cluster's items per dimension; pure, so tests can give it made-up sets."""
+    """The pairs scored from each cluster's items per dimension: every pair, or those of ``pairs`` (cluster
+    IRIs, either order); pure, so tests can give it made-up sets."""
     full = complete_weights(weights)
-    pairs = []
+    wanted = None if pairs is None else {frozenset(p) for p in pairs}
+    scored = []
     for a, b in combinations(sorted(clusters, key=lambda c: c.slug), 2):
+        if wanted is not None and frozenset((a.iri, b.iri)) not in wanted:
+            continue
         scores = {}
         for d in DIMENSIONS:
             held_a, held_b = items[d].get(a.iri, {}), items[d].get(b.iri, {})
             shared = tuple(held_a[i] for i in sorted(held_a.keys() & held_b.keys()))
             scores[d] = DimensionScore(d, shared, len(held_a), len(held_b))
-        pairs.append(Synergy(a, b, scores, full))
-    return SynergySet(tuple(clusters), tuple(pairs), full)
+        scored.append(Synergy(a, b, scores, full))
+    return SynergySet(tuple(clusters), tuple(scored), full)
 
 
-def compute_synergies(backend: Selects, weights: Mapping[str, Fraction] | None = None) -> SynergySet:
-    """Query the backend once per dimension (inferences included) and score every pair of clusters."""
+def materialised_pairs(backend: Selects) -> list[tuple[str, str]]:
+    """The pairs the synergies graph holds (every pair up to fifty clusters, each one's best partners
+    beyond): what the build chose, so a request never weighs all N²/2 pairs. Empty when not materialised."""
+    rows = backend.select(MATERIALISED_PAIRS_QUERY)
+    return [(row["a"].value, row["b"].value) for row in rows]
+
+
+def compute_synergies(
+    backend: Selects, weights: Mapping[str, Fraction] | None = None, *, materialised: bool = False
+) -> SynergySet:
+    """Query the backend once per dimension (inferences included) and score the pairs of clusters: every
+    pair, or with ``materialised`` those the synergies graph holds (every pair if it holds none)."""
     full = complete_weights(weights)  # fail on bad weights before any query runs
-    return score_pairs(fetch_clusters(backend), {d: fetch_items(backend, d) for d in DIMENSIONS}, full)
+    chosen = (materialised_pairs(backend) or None) if materialised else None
+    return score_pairs(
+        fetch_clusters(backend), {d: fetch_items(backend, d) for d in DIMENSIONS}, full, chosen
+    )

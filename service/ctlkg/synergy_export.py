@@ -89,12 +89,17 @@ def synergy_json(pair: Synergy, dimension: str = COMBINED, *, focus: Cluster | N
 
 
 def listing_json(
-    synergies: SynergySet, dimension: str = COMBINED, *, min_score: float = 0.0, focus: Cluster | None = None
+    synergies: SynergySet, dimension: str = COMBINED, *, min_score: float = 0.0, focus: Cluster | None = None,
+    limit: int | None = None,
 ) -> dict[str, Any]:
-    """The ranked pairs (those of ``focus`` only, when given) as the API returns them."""
+    """The ranked pairs (those of ``focus`` only, when given; the first ``limit``) as the API returns them;
+    ``count`` is how many pairs there are before the limit."""
     ranked = synergies.ranked(dimension, cluster=focus, min_score=min_score)
     body: dict[str, Any] = {"dimension": dimension, "weights": weights_json(synergies.weights),
                             "min_score": min_score, "count": len(ranked)}
+    if limit is not None:
+        body["limit"] = limit
+        ranked = ranked[:limit]
     if focus is not None:
         body["cluster"] = cluster_json(focus)
     body["synergies"] = [synergy_json(p, dimension, focus=focus) for p in ranked]

@@ -51,7 +51,7 @@ def _decimal_literal(value: Fraction) -> Literal:
 
 
 def _count(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD.nonNegativeInteger)
+    return Literal(str(value), datatype=XSD.integer)
 
 
 def _add_pair(graph: Graph, pair: Synergy) -> None:

@@ -55,3 +55,9 @@ CLUSTERS_QUERY = f"""{_PROLOGUE}SELECT ?item ?label_it ?label_en ?acronym ?year 
   OPTIONAL {{ ?item ctl:hasStatistics|^ctl:statisticsOf ?stats . ?stats ctl:totalMembers ?members .
              OPTIONAL {{ ?stats ctl:referenceYear ?year }} }}
 }}"""
+#: The pairs of the materialised synergies graph: one combined-score resource per pair chosen at build time.
+MATERIALISED_PAIRS_QUERY = f"""{_PROLOGUE}SELECT ?a ?b WHERE {{
+  ?synergy a ctl:Synergy ; ctl:dimension <{namespaces.BASE}id/synergy-dimension/combined> ;
+    ctl:pairMember ?a , ?b .
+  FILTER(STR(?a) < STR(?b))
+}}"""

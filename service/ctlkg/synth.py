@@ -162,7 +162,7 @@ def _projects(
                 ("ctl:hasPartner", partners[1:]),
                 (
                     "ctl:reportedPartnerCount",
-                    [typed(len(partners) + rng.randint(0, 6), "nonNegativeInteger")],
+                    [str(len(partners) + rng.randint(0, 6))],
                 ),
                 ("ctl:addressesEcosystem", [f"ecosystem:{e}" for e in ecosystems]),
                 ("ctl:addressesMission", missions),
@@ -211,9 +211,9 @@ def write_cluster(
             ("rdfs:label", labels(f"Associati {slug} 2022", f"{slug} members 2022")),
             ("ctl:statisticsOf", [f"cluster:{slug}"]),
             ("ctl:referenceYear", [typed(2022, "gYear")]),
-            ("ctl:totalMembers", [typed(sum(counts), "nonNegativeInteger")]),
+            ("ctl:totalMembers", [str(sum(counts))]),
             *(
-                (f"ctl:{p}", [typed(n, "nonNegativeInteger")])
+                (f"ctl:{p}", [str(n)])
                 for p, n in zip(
                     ("companyCount", "researchOrganisationCount", "otherEntityCount"), counts, strict=True
                 )
@@ -314,9 +314,9 @@ def _region(pools: Pools, totals: list[int]) -> Writer:
             ),
             ("ctl:statisticsOf", ["region:lombardia"]),
             ("ctl:referenceYear", [typed(2022, "gYear")]),
-            ("ctl:totalMembers", [typed(sum(totals), "nonNegativeInteger")]),
+            ("ctl:totalMembers", [str(sum(totals))]),
             *(
-                (f"ctl:{p}", [typed(n, "nonNegativeInteger")])
+                (f"ctl:{p}", [str(n)])
                 for p, n in zip(
                     ("companyCount", "researchOrganisationCount", "otherEntityCount"), totals, strict=True
                 )

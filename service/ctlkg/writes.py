@@ -1,8 +1,10 @@
 """Validated writes: an update runs on a scratch copy, the would-be data is checked against the shapes,
-and only a conforming result (with its inferences recomputed) replaces the data in the store.
+and only a conforming result (with its inferences and synergies recomputed) replaces the data in the store.
 
 The update sees the asserted data as its default graph and the ontology, shapes and inferences as
-read-only named graphs; a refused write leaves the store exactly as it was.
+read-only named graphs; a refused write leaves the store exactly as it was. The checks, the OWL RL closure
+and the synergies run inside Oxigraph (``fastcheck``, ``rules``, ``fastsynergy``), which give the same
+verdicts and triples as pyshacl and owlrl (tests/test_fastbuild_equivalence.py) in a fraction of the time.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ctlkg import namespaces, reasoning, synergy_graph
+from ctlkg import fastcheck, fastsynergy, namespaces, rules
 from ctlkg.backend import Backend
 from ctlkg.errors import BackendError, Forbidden, QuerySyntaxError, WriteRefused
-from ctlkg.validation import ValidationReport, validate
+from ctlkg.validation import ValidationReport
 
 SOURCES = (namespaces.GRAPH_DATA, namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES)
 READ_ONLY_GRAPHS = (
@@ -46,10 +48,24 @@ def violations(report: ValidationReport) -> frozenset[Violation]:
 
 def current_violations(backend: Backend) -> frozenset[Violation]:
     """The violations the stored data has now: a write is refused only for violations it adds."""
-    graphs = {iri: to_rdflib(backend.graph(iri)) for iri in SOURCES}
-    report = validate(graphs[namespaces.GRAPH_DATA], ontology=graphs[namespaces.GRAPH_ONTOLOGY],
-                      shapes=graphs[namespaces.GRAPH_SHAPES])
-    return violations(report)
+    current = {iri: backend.graph(iri) for iri in SOURCES}
+    state = _state(current[namespaces.GRAPH_ONTOLOGY], current[namespaces.GRAPH_DATA])
+    return violations(_validate(state, current[namespaces.GRAPH_SHAPES], current[namespaces.GRAPH_DATA]))
+
+
+def _state(ontology: list[ox.Triple], data: list[ox.Triple]) -> ox.Store:
+    """A scratch store holding the ontology and the data in their own graphs, as the build has them."""
+    state = ox.Store()
+    for iri, triples in ((namespaces.GRAPH_ONTOLOGY, ontology), (namespaces.GRAPH_DATA, data)):
+        state.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(iri)) for t in triples)
+    return state
+
+
+def _validate(state: ox.Store, shapes: list[ox.Triple], data: list[ox.Triple]) -> ValidationReport:
+    return fastcheck.check(
+        state, to_rdflib(shapes), [namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA],
+        fastcheck.integer_literals(data),
+    )
 
 
 def to_rdflib(triples: list[ox.Triple]) -> Graph:
@@ -102,17 +118,14 @@ def check_syntax(update: str) -> None:
         raise BackendError(f"the update failed: {exc}") from exc
 
 
-def _synergies(
-    ontology: list[ox.Triple], data: list[ox.Triple], inferred: list[ox.Triple]
-) -> list[ox.Triple]:
-    """The synergies of the would-be state, so they change in the same transaction as the data."""
-    state = ox.Store()
-    for iri, triples in ((namespaces.GRAPH_ONTOLOGY, ontology), (namespaces.GRAPH_DATA, data),
-                         (namespaces.GRAPH_INFERRED, inferred)):
-        state.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(iri)) for t in triples)
-    synergy_graph.materialise(state)
-    return [ox.Triple(q.subject, q.predicate, q.object)
-            for q in state.quads_for_pattern(None, None, None, ox.NamedNode(namespaces.GRAPH_SYNERGIES))]
+def _derive(state: ox.Store) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """The inferences and the synergies of the would-be state, so they change in the same transaction."""
+    rules.infer(state, data=namespaces.GRAPH_DATA, ontology=namespaces.GRAPH_ONTOLOGY,
+                inferred=namespaces.GRAPH_INFERRED)
+    fastsynergy.materialise(state)
+    return _graph(state, ox.NamedNode(namespaces.GRAPH_INFERRED)), _graph(
+        state, ox.NamedNode(namespaces.GRAPH_SYNERGIES)
+    )
 
 
 def apply(backend: Backend, update: str, *, known: Callable[[], frozenset[Violation]] = frozenset) -> Outcome:
@@ -130,9 +143,8 @@ def apply(backend: Backend, update: str, *, known: Callable[[], frozenset[Violat
         raise BackendError(f"the update failed: {exc}") from exc
     _check_read_only(scratch, current)
     data = _graph(scratch, ox.DefaultGraph())
-    ontology = to_rdflib(current[namespaces.GRAPH_ONTOLOGY])
-    data_graph = to_rdflib(data)
-    report = validate(data_graph, ontology=ontology, shapes=to_rdflib(current[namespaces.GRAPH_SHAPES]))
+    state = _state(current[namespaces.GRAPH_ONTOLOGY], data)
+    report = _validate(state, current[namespaces.GRAPH_SHAPES], data)
     found = violations(report)
     added = found - known()
     if added:
@@ -140,8 +152,7 @@ def apply(backend: Backend, update: str, *, known: Callable[[], frozenset[Violat
             f"the update was not applied: the data would break {len(added)} more shape constraint(s)",
             report.to_json(),
         )
-    inferred = from_rdflib(reasoning.infer(ontology, data_graph))
-    synergies = _synergies(current[namespaces.GRAPH_ONTOLOGY], data, inferred)
+    inferred, synergies = _derive(state)
     backend.replace_graphs(
         {
             namespaces.GRAPH_DATA: data,
