@@ -25,13 +25,10 @@ BACKENDS = ("embedded", "remote")
 START_TIMEOUT = 180.0
 
 
-@dataclass(frozen=True)
-class Service:
-    """A running ctlkg server: its base URL (no trailing slash) and the backend behind it."""
+class ServerUrls:
+    """The endpoints of a ctlkg server, from its base ``url`` (a field of the dataclass using this)."""
 
     url: str
-    backend: str
-    token: str = TOKEN
 
     @property
     def sparql(self) -> str:
@@ -40,6 +37,15 @@ class Service:
     @property
     def update(self) -> str:
         return self.url + "/sparql/update"
+
+
+@dataclass(frozen=True)
+class Service(ServerUrls):
+    """A running ctlkg server: its base URL (no trailing slash) and the backend behind it."""
+
+    url: str
+    backend: str
+    token: str = TOKEN
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, free_port, spawn, stop, wait_until_up
+from conftest import BIN, ServerUrls, free_port, spawn, stop, wait_until_up
 
 CTLKG = str(BIN / "ctlkg")
 
@@ -37,21 +37,13 @@ def copy_store(built: Path, target: Path) -> Path:
 
 
 @dataclass
-class Live:
+class Live(ServerUrls):
     """One ctlkg server process of a test's own."""
 
     url: str
     process: subprocess.Popen[bytes]
     log: Path
     store_dir: Path | None = None
-
-    @property
-    def sparql(self) -> str:
-        return self.url + "/sparql"
-
-    @property
-    def update(self) -> str:
-        return self.url + "/sparql/update"
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")

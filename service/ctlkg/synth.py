@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from ctlkg.synth_pools import (
     write_places,
     write_shared,
 )
-from ctlkg.synth_turtle import Writer, labels, text, typed
+from ctlkg.synth_turtle import Pair, Writer, labels, text, typed
 
 ECOSYSTEMS = (
     "manifatturiero-avanzato",
@@ -93,6 +93,13 @@ class Summary:
     triples: int
     files: int
     seconds: float
+
+
+def _member_counts(counts: Sequence[int]) -> list[Pair]:
+    """ctl:totalMembers and the three counts it adds up (companies, research organisations, others)."""
+    kinds = ("companyCount", "researchOrganisationCount", "otherEntityCount")
+    pairs: list[Pair] = [("ctl:totalMembers", [str(sum(counts))])]
+    return pairs + [(f"ctl:{kind}", [str(n)]) for kind, n in zip(kinds, counts, strict=True)]
 
 
 def cluster_slug(index: int) -> str:
@@ -211,13 +218,7 @@ def write_cluster(
             ("rdfs:label", labels(f"Associati {slug} 2022", f"{slug} members 2022")),
             ("ctl:statisticsOf", [f"cluster:{slug}"]),
             ("ctl:referenceYear", [typed(2022, "gYear")]),
-            ("ctl:totalMembers", [str(sum(counts))]),
-            *(
-                (f"ctl:{p}", [str(n)])
-                for p, n in zip(
-                    ("companyCount", "researchOrganisationCount", "otherEntityCount"), counts, strict=True
-                )
-            ),
+            *_member_counts(counts),
             ("dcterms:source", [SOURCE]),
         ],
     )
@@ -314,13 +315,7 @@ def _region(pools: Pools, totals: list[int]) -> Writer:
             ),
             ("ctl:statisticsOf", ["region:lombardia"]),
             ("ctl:referenceYear", [typed(2022, "gYear")]),
-            ("ctl:totalMembers", [str(sum(totals))]),
-            *(
-                (f"ctl:{p}", [str(n)])
-                for p, n in zip(
-                    ("companyCount", "researchOrganisationCount", "otherEntityCount"), totals, strict=True
-                )
-            ),
+            *_member_counts(totals),
             ("dcterms:source", [SOURCE]),
         ],
     )
