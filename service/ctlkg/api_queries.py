@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse, Response
 from ctlkg import negotiation, paths, results
 from ctlkg.backend import Backend, Row, Solutions, Term
 from ctlkg.config import Settings
-from ctlkg.errors import NotAcceptable, NotFound
+from ctlkg.errors import NotAcceptable, NotFound, shown
 from ctlkg.named_queries import NamedQuery, ParameterError, bind, load_catalogue
 from ctlkg.query_params import PARAM_TYPES, Param
 from ctlkg.result_cache import Answer, ResultCache, bypassed, cacheable
@@ -79,7 +79,8 @@ def choose_media(accept: str | None, format_name: str | None) -> str:
     """`format` wins over Accept; plain JSON for a client that takes anything."""
     if format_name is not None:
         if format_name not in FORMATS:
-            raise ParameterError(f"format must be one of {', '.join(FORMATS)}, not {format_name!r}", "format")
+            allowed = ", ".join(FORMATS)
+            raise ParameterError(f"format must be one of {allowed}, not {shown(format_name)}", "format")
         return FORMATS[format_name]
     chosen = negotiation.negotiate(accept, list(FORMATS.values()))
     if chosen is None:
@@ -163,7 +164,7 @@ class QueryEndpoint:
         params = request.query_params
         for key in params:
             if len(params.getlist(key)) > 1:
-                raise ParameterError(f"parameter '{key}' is given more than once", key)
+                raise ParameterError(f"parameter {shown(key)} is given more than once", key)
         media = choose_media(request.headers.get("accept"), params.get("format"))
         raw = {key: value for key, value in params.items() if key != "format"}
         cache_key = (self.query.name, media, tuple(sorted(raw.items())))
@@ -230,7 +231,7 @@ class Catalogue:
         return JSONResponse({"queries": [describe(q) for q in self.queries.values()]})
 
     async def unknown(self, name: str) -> Response:
-        raise NotFound(f"no named query '{name}'; GET /api/queries lists them")
+        raise NotFound(f"no named query {shown(name)}; GET /api/queries lists them")
 
 
 def router(

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from ctlkg import synergy_export
 from ctlkg.backend import Backend
 from ctlkg.config import Settings
-from ctlkg.errors import NotFound
+from ctlkg.errors import NotFound, shown
 from ctlkg.synergy import (
     COMBINED,
     SynergyError,
@@ -106,9 +106,9 @@ def _min_score(text: str | None) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise SynergyError(f"min_score must be a number between 0 and 1, not {text!r}") from None
+        raise SynergyError(f"min_score must be a number between 0 and 1, not {shown(text)}") from None
     if not 0.0 <= value <= 1.0:
-        raise SynergyError(f"min_score must be between 0 and 1, not {text!r}")
+        raise SynergyError(f"min_score must be between 0 and 1, not {shown(text)}")
     return value
 
 
@@ -156,7 +156,7 @@ class Synergies:
 
         def render() -> Rendered:
             if fmt not in synergy_export.NETWORK_FORMATS:
-                raise NotFound(f"no network format {fmt!r}: use graphml, gexf or json")
+                raise NotFound(f"no network format {shown(fmt)}: use graphml, gexf or json")
             check_dimension(dimension)
             threshold = _min_score(min_score)
             scored = self._scored(weights)

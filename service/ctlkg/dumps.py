@@ -20,7 +20,7 @@ from ctlkg import exports, negotiation, store
 from ctlkg.backend import Backend
 from ctlkg.base_url import public_base
 from ctlkg.config import Settings
-from ctlkg.errors import NotAcceptable, NotFound
+from ctlkg.errors import NotAcceptable, NotFound, shown
 
 #: File name -> (format, inferred, gzipped), for every dump we serve.
 FILES: dict[str, tuple[str, bool, bool]] = {
@@ -114,7 +114,7 @@ class Dumps:
     async def file(self, name: str) -> Response:
         """One dump file; `.gz` names are gzip files."""
         if name not in FILES:
-            raise NotFound(f"no dump is called {name!r}; the list is at /dumps")
+            raise NotFound(f"no dump is called {shown(name)}; the list is at /dumps")
         fmt, _, gz = FILES[name]
         body = await asyncio.to_thread(self.cache.get, name)
         media = "application/gzip" if gz else exports.FORMATS[fmt][2]

@@ -73,3 +73,19 @@ class Forbidden(CtlkgError):
 
 class NotFound(CtlkgError):
     """Nothing is served at this path (an unknown dump file name, say)."""
+
+
+#: The most of a client's value an error message quotes: enough to recognise it, never a 5 kB echo.
+SHOWN_CHARS = 200
+
+
+def clip(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, marked with an ellipsis and its full length when cut, so a
+    value a client sent can be echoed (in a message or a page) without echoing all of it."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def shown(value: str, limit: int = SHOWN_CHARS) -> str:
+    """A client's value as an error message quotes it: repr'd, so control characters are visible, and
+    clipped like ``clip``; the one place every echo of a request's value goes through."""
+    return repr(value) if len(value) <= limit else f"{value[:limit] + '…'!r} ({len(value)} characters)"

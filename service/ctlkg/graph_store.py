@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from ctlkg import namespaces, negotiation, operation, results, store
 from ctlkg.backend import Backend, default_graph_iris
 from ctlkg.config import Settings
-from ctlkg.errors import Forbidden, NotAcceptable, NotFound, QueryRefused, UnsupportedMediaType
+from ctlkg.errors import Forbidden, NotAcceptable, NotFound, QueryRefused, UnsupportedMediaType, shown
 from ctlkg.runner import Runner
 from ctlkg.sparql_update import Updates
 
@@ -60,11 +60,11 @@ def parse_body(body: bytes, content_type: tuple[str | None, str | None], base_ir
     if kind is None:
         raise UnsupportedMediaType("a graph body needs a Content-Type such as text/turtle")
     if charset not in (None, "utf-8", "utf8"):
-        raise UnsupportedMediaType(f"only UTF-8 is accepted, not charset={charset}")
+        raise UnsupportedMediaType(f"only UTF-8 is accepted, not charset={shown(charset)}")
     rdf_format = ox.RdfFormat.from_media_type(BODY_ALIASES.get(kind, kind))
     if rdf_format is None:
         readable = ", ".join(negotiation.RDF_TYPES)
-        raise UnsupportedMediaType(f"a graph body must be one of {readable}, not {kind}")
+        raise UnsupportedMediaType(f"a graph body must be one of {readable}, not {shown(kind)}")
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -111,12 +111,12 @@ class GraphStore:
         try:
             return ox.NamedNode(graph).value
         except ValueError as exc:
-            raise QueryRefused(f"the graph must be an absolute IRI, not {graph!r}") from exc
+            raise QueryRefused(f"the graph must be an absolute IRI, not {shown(graph)}") from exc
 
     @staticmethod
     def _named(name: str) -> str:
         if name not in NAMES:
-            raise NotFound(f"no graph is called {name!r}; the graphs are {', '.join(NAMES)}")
+            raise NotFound(f"no graph is called {shown(name)}; the graphs are {', '.join(NAMES)}")
         return NAMES[name]
 
     async def _read(self, request: Request, iri: str | None) -> Response:
@@ -132,7 +132,7 @@ class GraphStore:
 
         triples = await self.runner.run(work)
         if not triples and iri not in NAMES.values():
-            raise NotFound(f"this store holds no graph <{iri}>")
+            raise NotFound(f"this store holds no graph {shown(str(iri))}")
         body = await self.runner.run(lambda: results.triples_to(triples, media))
         content_type = media + ("; charset=utf-8" if media.startswith("text/") else "")
         return Response(body, headers={"Content-Type": content_type, "Vary": "Accept"})

@@ -7,6 +7,7 @@ No stack trace or exception text of an unexpected error ever reaches a client.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections import Counter
 from http import HTTPStatus
@@ -15,10 +16,11 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from ctlkg import errors
+from ctlkg.errors import clip
 
 log = logging.getLogger("ctlkg.server")
 
@@ -65,9 +67,38 @@ async def _known(request: Request, exc: Exception) -> Response:
     return error_response(status, str(exc), report=report)
 
 
+#: What must not reach a log line verbatim: a decoded %0A in a path would start a forged line of its own.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def loggable(text: str) -> str:
+    """A client's text (a path) as a log line may hold it: control characters escaped, and clipped."""
+    return clip(_UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text))
+
+
+#: The scope key where ``middleware.HeadAsGet`` keeps the method the client sent.
+SENT_METHOD = "ctlkg.sent_method"
+
+
+def sent_method(request: Request) -> str:
+    """The method the client sent, for the messages that name it: a HEAD is routed as GET."""
+    return str(request.scope.get(SENT_METHOD, request.method))
+
+
+def _logged(request: Request) -> str:
+    return f"{loggable(sent_method(request))} {loggable(request.url.path)}"
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.error("unexpected error on %s", _logged(request), exc_info=exc)
     return error_response(500, "internal error; the server log has the details")
+
+
+async def _gone(request: Request, exc: Exception) -> Response:
+    """The client closed the connection before sending the whole body: its business, not a fault of
+    ours, so one line in the log; the answer goes nowhere, but the access log shows its status."""
+    log.info("client disconnected before the body was read: %s", _logged(request))
+    return error_response(400, "the connection closed before the whole request body arrived")
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:
@@ -88,7 +119,8 @@ async def _http(request: Request, exc: Exception) -> Response:
         message = "nothing is served at this path; / has links to everything there is"
     elif exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
-        message = f"{request.method} is not allowed here" + (f"; use {allowed}" if allowed else "")
+        method = clip(sent_method(request))
+        message = f"{method} is not allowed here" + (f"; use {allowed}" if allowed else "")
     response = error_response(exc.status_code, message)
     response.headers.update(exc.headers or {})
     return response
@@ -146,8 +178,15 @@ def _document_400(app: FastAPI) -> None:
 
 
 def install(app: FastAPI) -> None:
+    """The error mapping, and the two middleware that answer before any route: create_app calls this
+    once every route is in and before it adds the rest, so they sit innermost, around the routes."""
+    from ctlkg.middleware import HeadAsGet, Utf8Query  # it imports error_response from here
+
     app.add_exception_handler(errors.CtlkgError, _known)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(ClientDisconnect, _gone)
     app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(Utf8Query)
     _document_400(app)

@@ -11,11 +11,13 @@ from typing import Annotated
 import pyoxigraph as ox
 from fastapi import APIRouter, Query
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
 from ctlkg import description, links, namespaces, negotiation, ontology_doc, templating
 from ctlkg.backend import Backend
 from ctlkg.config import Settings
+from ctlkg.errors import clip, shown
+from ctlkg.http_errors import error_response
 
 HTML = negotiation.HTML
 #: What a resource can be had as, in our order of preference: people first, then the RDF formats.
@@ -97,13 +99,16 @@ def serialize(triples: list[ox.Triple], media_type: str) -> Response:
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
+def refused(status: int, message: str) -> Response:
+    """An error in the service's JSON shape, saying that it depends on Accept like the answer would."""
+    response = error_response(status, message)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 def not_acceptable() -> Response:
     offered = ", ".join((HTML, *negotiation.RDF_TYPES))
-    return PlainTextResponse(
-        f"406 Not Acceptable: this resource is available as {offered}.\n",
-        status_code=406,
-        headers={"Vary": "Accept"},
-    )
+    return refused(406, f"this resource is available as {offered}")
 
 
 class LinkedData:
@@ -121,19 +126,14 @@ class LinkedData:
         try:
             ox.NamedNode(iri)
         except ValueError:  # a space, a NUL byte, a broken escape: no IRI, so nothing is known about it
-            return PlainTextResponse("404 Not Found: this path is not the IRI of anything.\n",
-                                     status_code=404, headers={"Vary": "Accept"})
+            return refused(404, "this path is not the IRI of anything")
         media = choose_media(request.headers.get("accept"), format)
         if media is None:
             return not_acceptable()
         if media != HTML:
             triples = description.cbd(self.backend, iri, inferred=inferred)
             if not triples:
-                return PlainTextResponse(
-                    f"404 Not Found: nothing is known about <{iri}>.\n",
-                    status_code=404,
-                    headers={"Vary": "Accept"},
-                )
+                return refused(404, f"nothing is known about {shown(iri)}")
             return serialize(triples, media)
         reader = templating.choose_lang(request)
         found = description.describe(self.backend, iri, reader, inferred=inferred)
@@ -155,7 +155,7 @@ class LinkedData:
         return templating.render(
             request,
             "not_found.html",
-            {"iri": iri, "kind": kind, "nearby": nearby},
+            {"iri": clip(iri), "kind": kind, "nearby": nearby},
             lang=lang,
             status_code=404,
         )

@@ -1,20 +1,23 @@
-"""ASGI middleware: one log line per request, and a cap on request bodies checked before they are read."""
+"""ASGI middleware: one log line per request, a cap on request bodies checked before they are read, HEAD
+answered wherever GET is, and a query string that must be UTF-8."""
 
 from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ctlkg.errors import RequestTooLarge
-from ctlkg.http_errors import error_response
+from ctlkg.http_errors import SENT_METHOD, error_response, loggable
 
 access = logging.getLogger("ctlkg.access")
 
 
 class AccessLog:
-    """Method, path, status and time; never the query string or headers, where secrets may travel."""
+    """Method, path, status and time; never the query string or headers, where secrets may travel; the
+    path escaped and clipped, so a client cannot forge a line or flood the log with one."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -36,7 +39,8 @@ class AccessLog:
             await self.app(scope, receive, record)
         finally:
             elapsed = (time.perf_counter() - start) * 1000
-            access.info("%s %s %d %.1f ms", scope["method"], scope["path"], status, elapsed)
+            method, path = loggable(scope["method"]), loggable(scope["path"])
+            access.info("%s %s %d %.1f ms", method, path, status, elapsed)
 
 
 class BodyLimit:
@@ -102,3 +106,50 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, secured)
+
+
+class HeadAsGet:
+    """Route a HEAD as the GET it stands for, so every GET route (pages, /id/..., static files, the API)
+    answers HEAD with the same status and headers, with no route having to list HEAD.
+
+    The body is not dropped here: the middleware outside (gzip) must see it to set the same
+    Content-Encoding and Content-Length as for the GET, and the server sends no body for a HEAD
+    (uvicorn's h11, httptools and zttp protocols all check the method of their own scope, which keeps
+    HEAD: only this copy says GET)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET", SENT_METHOD: "HEAD"}
+        await self.app(scope, receive, send)
+
+
+#: The same words /sparql uses for a query string it cannot read.
+NOT_UTF8 = "the query string is not UTF-8 percent-encoded text"
+
+
+def utf8_query(raw: bytes) -> bool:
+    """Whether a raw query string is UTF-8 once its %-escapes are decoded (names and values alike)."""
+    if raw.isascii() and b"%" not in raw:
+        return True
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class Utf8Query:
+    """400 for a query string that is not UTF-8 (``?lang=%FF``), checked once for every route: Starlette
+    would read the bytes as U+FFFD, and a route answer for a value the client never sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not utf8_query(scope.get("query_string", b"")):
+            await error_response(400, NOT_UTF8)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -27,7 +27,7 @@ import yaml
 
 from ctlkg import links, namespaces, sparql_variables
 from ctlkg.backend import Backend, Bindings, Term
-from ctlkg.errors import CtlkgError
+from ctlkg.errors import CtlkgError, shown
 from ctlkg.query_params import PARAM_TYPES, Param, ParameterError, convert
 
 __all__ = [
@@ -221,7 +221,7 @@ def bind(query: NamedQuery, raw_params: Mapping[str, str], backend: Backend) -> 
     outside the allowed ones, or an IRI that is not an instance of the parameter's class."""
     if unknown := sorted(set(raw_params) - {p.name for p in query.params}):
         takes = ", ".join(p.name for p in query.params) or "no parameters"
-        message = f"unknown parameter '{unknown[0]}' for {query.name}; it takes {takes}"
+        message = f"unknown parameter {shown(unknown[0])} for {query.name}; it takes {takes}"
         raise ParameterError(message, unknown[0])
     bindings: dict[str, Term] = {}
     for param in query.params:
@@ -234,7 +234,7 @@ def bind(query: NamedQuery, raw_params: Mapping[str, str], backend: Backend) -> 
             _CLASS_CHECK, bindings={"value": term, "class": ox.NamedNode(param.class_iri)}
         ):
             kind = links.curie(param.class_iri)
-            message = f"parameter '{param.name}': {raw.strip()} is not a {kind} in the graph"
+            message = f"parameter '{param.name}': {shown(raw.strip())} is not a {kind} in the graph"
             raise ParameterError(message, param.name)
         bindings[param.name] = term
     return bindings

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 
 from ctlkg.backend import Dataset
-from ctlkg.errors import QueryRefused, UnsupportedMediaType
+from ctlkg.errors import QueryRefused, UnsupportedMediaType, shown
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -44,7 +44,7 @@ class Operation:
             try:
                 ox.NamedNode(iri)
             except ValueError as exc:
-                raise QueryRefused(f"graph names must be absolute IRIs, not {iri!r}: {exc}") from exc
+                raise QueryRefused(f"graph names must be absolute IRIs, not {shown(iri)}: {exc}") from exc
         return Dataset(tuple(self.all(default)), tuple(self.all(named)))
 
 
@@ -91,7 +91,7 @@ async def read(request: Request, *, direct: str, text_param: str) -> Operation:
     if kind is None:
         raise UnsupportedMediaType(f"a POST needs a Content-Type: {FORM} or {direct}")
     if charset not in (None, "utf-8", "utf8"):
-        raise UnsupportedMediaType(f"only UTF-8 is accepted, not charset={charset}")
+        raise UnsupportedMediaType(f"only UTF-8 is accepted, not charset={shown(charset)}")
     body = await request.body()
     if kind == FORM:
         _add(params, _pairs(body, "form body"))
@@ -106,5 +106,5 @@ async def read(request: Request, *, direct: str, text_param: str) -> Operation:
             else "queries are not accepted here; send them to /sparql"
         )
     else:
-        raise UnsupportedMediaType(f"a POST body must be {FORM} or {direct}, not {kind}")
+        raise UnsupportedMediaType(f"a POST body must be {FORM} or {direct}, not {shown(kind)}")
     return Operation(params)

@@ -8,11 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
 from ctlkg import examples, namespaces, overview, templating
 from ctlkg.backend import Backend
 from ctlkg.config import Settings
+from ctlkg.errors import NotFound
 from ctlkg.synergy import COMBINED, DIMENSIONS
 from ctlkg.words import WORDS
 
@@ -91,7 +92,7 @@ class Pages:
         except (ValueError, OSError):  # a NUL byte, a name too long: no such file either
             found = False
         if not found:
-            return PlainTextResponse("404 Not Found\n", status_code=404)
+            raise NotFound("no such static file; the pages link to every one there is")
         media_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if media_type in ("text/javascript", "application/javascript", "text/css"):
             media_type += "; charset=utf-8"

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from ctlkg.backend import Term
-from ctlkg.errors import QueryRefused
+from ctlkg.errors import QueryRefused, shown
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: The JSON-schema type each parameter type is shown with in the OpenAPI document.
@@ -111,19 +111,13 @@ def convert(param: Param, raw: str) -> Term:
     try:
         term = _CONVERTERS[param.type](text)
     except ValueError as exc:
-        message = f"parameter '{param.name}': {_shown(raw)} is not valid: {exc}"
+        message = f"parameter '{param.name}': {shown(raw)} is not valid: {exc}"
         raise ParameterError(message, param.name) from exc
     if param.enum is not None:
         allowed = {_CONVERTERS[param.type](value) for value in param.enum}
         if term not in allowed:
             raise ParameterError(
-                f"parameter '{param.name}': {_shown(raw)} is not allowed; use one of {', '.join(param.enum)}",
+                f"parameter '{param.name}': {shown(raw)} is not allowed; use one of {', '.join(param.enum)}",
                 param.name,
             )
     return term
-
-
-def _shown(raw: str) -> str:
-    """The value as an error message may quote it: short, and with control characters made visible."""
-    text = raw if len(raw) <= 80 else raw[:77] + "..."
-    return repr(text)

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from ctlkg import namespaces
 from ctlkg.backend import Bindings, Row
-from ctlkg.errors import NotFound, QueryRefused
+from ctlkg.errors import NotFound, QueryRefused, shown
 from ctlkg.synergy_queries import CLUSTERS_QUERY, ITEMS_QUERY, MATERIALISED_PAIRS_QUERY
 
 #: The dimensions, in the order they are listed everywhere; "combined" is their weighted mean.
@@ -143,7 +143,7 @@ class SynergySet:
         for cluster in self.clusters:
             if key in (cluster.slug, cluster.iri):
                 return cluster
-        raise NotFound(f"unknown cluster {key!r}: use one of {', '.join(c.slug for c in self.clusters)}")
+        raise NotFound(f"unknown cluster {shown(key)}: use one of {', '.join(c.slug for c in self.clusters)}")
 
     def ranked(
         self, dimension: str = COMBINED, *, cluster: Cluster | None = None, min_score: float | Fraction = 0
@@ -162,7 +162,7 @@ class SynergySet:
 def check_dimension(dimension: str) -> str:
     if dimension not in (*DIMENSIONS, COMBINED):
         names = ", ".join((*DIMENSIONS, COMBINED))
-        raise SynergyError(f"unknown dimension {dimension!r}: use one of {names}")
+        raise SynergyError(f"unknown dimension {shown(dimension)}: use one of {names}")
     return dimension
 
 
@@ -174,13 +174,15 @@ def parse_weights(text: str | None) -> dict[str, Fraction]:
             continue
         name, sep, value = (s.strip() for s in part.partition(":"))
         if not sep or name in given:
-            raise SynergyError(f"bad weight {part.strip()!r}: write each dimension once, as dimension:weight")
+            shown_part = shown(part.strip())
+            raise SynergyError(f"bad weight {shown_part}: write each dimension once, as dimension:weight")
         if name not in DIMENSIONS:
-            raise SynergyError(f"unknown dimension {name!r} in weights: use one of {', '.join(DIMENSIONS)}")
+            names = ", ".join(DIMENSIONS)
+            raise SynergyError(f"unknown dimension {shown(name)} in weights: use one of {names}")
         try:
             given[name] = Fraction(value)
         except (ValueError, ZeroDivisionError) as exc:
-            raise SynergyError(f"bad weight for {name}: {value!r} is not a number") from exc
+            raise SynergyError(f"bad weight for {name}: {shown(value)} is not a number") from exc
     return complete_weights(given)
 
 
