@@ -70,6 +70,10 @@ def test_service_is_refused_and_never_called(
             else:
                 response = client.post(service.sparql, content=query.encode(),
                                        headers={"Content-Type": "application/sparql-query"})
+            if "SILENT" in query and service.backend == "embedded":
+                # Let through to the fenced worker, which cannot open a socket: the one empty solution.
+                assert response.status_code == 200, (query, send, response.text)
+                continue
             assert response.status_code == 400, (query, send, response.text)
             assert "SERVICE" in response.json()["message"]
     assert listener.calls == []

@@ -373,7 +373,14 @@ def test_post_without_query(service: Service, client: httpx.Client) -> None:
     ],
 )
 def test_service_is_refused(service: Service, client: httpx.Client, query: str) -> None:
-    response = client.get(service.sparql, params={"query": query})
+    """Refused with a readable 400; except SERVICE SILENT on the embedded store, whose fenced workers cannot
+    connect anywhere, so that the call fails and yields the one empty solution the spec defines for SILENT."""
+    response = client.get(service.sparql, params={"query": query},
+                          headers={"Accept": "application/sparql-results+json"})
+    if "SILENT" in query and service.backend == "embedded":
+        assert response.status_code == 200, response.text
+        assert response.json()["results"]["bindings"] == [{}]
+        return
     assert response.status_code == 400
     assert "SERVICE" in response.json()["message"]
 

@@ -39,6 +39,20 @@ def default_graph_iris(*, inferred: bool = True) -> tuple[str, ...]:
     return (*iris, namespaces.GRAPH_INFERRED, namespaces.GRAPH_SYNERGIES) if inferred else iris
 
 
+def default_graph_update() -> str:
+    """Make the store's own default graph the union of ours (the shapes stay out): queries then read one
+    graph, at the engine's full speed, instead of merging four on every pattern. The build runs it, and
+    every write runs it in the same transaction as its change."""
+    values = " ".join(str(ox.NamedNode(iri)) for iri in default_graph_iris())
+    return ("DROP SILENT DEFAULT ; INSERT { ?s ?p ?o } WHERE { VALUES ?g { " + values
+            + " } GRAPH ?g { ?s ?p ?o } }")
+
+
+def has_default_graph(store: ox.Store) -> bool:
+    """Whether a store holds that union (stores built before it was written do not)."""
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+
+
 def replacing_update(graphs: Mapping[str, list[ox.Triple]]) -> str:
     """One SPARQL update that empties each graph and fills it again, so engines apply it atomically.
 

@@ -295,6 +295,11 @@ def serve(
         str | None, typer.Option("--update-endpoint", help="The remote engine's SPARQL Update endpoint.")
     ] = None,
     config: Annotated[Path | None, typer.Option(help="A TOML settings file.")] = None,
+    in_memory: Annotated[
+        bool | None,
+        typer.Option("--in-memory/--on-disk", help="With --store-dir: copy the store into each query "
+                     "worker's memory (faster queries, more memory; default on disk)."),
+    ] = None,
     write_token: Annotated[
         str | None,
         typer.Option(
@@ -317,6 +322,7 @@ def serve(
             "endpoint": endpoint,
             "update_endpoint": update_endpoint,
             "write_token": write_token,
+            "in_memory": in_memory,
         },
     )
     server.serve(settings)

@@ -43,6 +43,16 @@ class Settings:
     #: Bytes of answers kept for repeated read queries until the next write (0: keep none). Embedded
     #: store only: a remote engine may change behind the service's back.
     result_cache_bytes: int = 64_000_000
+    #: Memory one query worker may use (resident bytes) before its query is stopped.
+    worker_memory_bytes: int = 300_000_000
+    #: Memory the whole service (web process and workers) may use; past it the largest query is stopped.
+    memory_budget_bytes: int = 1_400_000_000
+    #: Queries running longer than ``long_query_seconds`` that may run at once; the other query slots stay
+    #: free for short queries. At most ``max_concurrent_queries - 1``.
+    max_long_queries: int = 2
+    long_query_seconds: float = 0.5
+    #: With --store-dir: copy the built store into each worker's memory (faster queries, more memory).
+    in_memory: bool = False
 
     def __repr__(self) -> str:
         # The token must never reach a log line, even through a debug print of the settings.
@@ -54,10 +64,13 @@ class Settings:
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 _PATHS = {"store_dir"}
 _INTS = {"port", "max_rows", "max_request_bytes", "max_concurrent_queries", "max_query_depth",
-         "max_query_tokens", "result_cache_bytes"}
+         "max_query_tokens", "result_cache_bytes", "worker_memory_bytes", "memory_budget_bytes",
+         "max_long_queries"}
 #: Settings for which 0 is a meaningful value (off, or any free port).
 _ZERO_OK = {"port", "result_cache_bytes"}
-_FLOATS = {"query_timeout"}
+_FLOATS = {"query_timeout", "long_query_seconds"}
+_BOOLS = {"in_memory"}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 
 
 def _coerce(name: str, value: Any, *, source: str) -> Any:
@@ -77,6 +90,13 @@ def _coerce(name: str, value: Any, *, source: str) -> Any:
             if seconds <= 0:
                 raise ValueError("must be positive")
             return seconds
+        if name in _BOOLS:
+            if isinstance(value, bool):
+                return value
+            word = str(value).strip().lower()
+            if word not in _TRUE | _FALSE:
+                raise ValueError("expected true or false")
+            return word in _TRUE
         if name == "service_allowlist":
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(str(item).strip() for item in items if str(item).strip())

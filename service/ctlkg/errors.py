@@ -30,6 +30,27 @@ class QueryRefused(CtlkgError):
 class QueryTimeout(CtlkgError):
     """A query ran past its time limit, or waited too long for a free slot."""
 
+    #: Said in the error body, so a client can tell why without parsing the message.
+    reason = "timeout"
+
+
+class ServerBusy(QueryTimeout):
+    """Every slot stayed busy, or a long query found the long-query lane full."""
+
+    reason = "busy"
+
+
+class QueryOutOfMemory(CtlkgError):
+    """A query needed more memory than a worker, or the whole service, may use; its worker was stopped."""
+
+    reason = "memory"
+
+
+class EngineCrashed(CtlkgError):
+    """The engine's worker process died on a query (a stack overflow, say); the service goes on."""
+
+    reason = "crash"
+
 
 class BackendError(CtlkgError):
     """The remote SPARQL engine failed or could not be reached."""

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ctlkg import fastcheck, fastsynergy, graphs, namespaces, paths, rules
+from ctlkg.backend import default_graph_update
 from ctlkg.errors import SourceError, StoreError, ValidationFailed
 from ctlkg.validation import ValidationReport
 
@@ -188,6 +189,7 @@ def fast_build(data_dirs: Iterable[Path] | None, out_dir: Path, progress: Progre
         memory, report, timings = compile_store(data_dirs, progress=progress)
         start = stage("store")
         sizes = _sizes(memory)
+        memory.update(default_graph_update())  # the service's default graph, read at full speed
         memory.dump(str(dump), format=ox.RdfFormat.N_QUADS)
         del memory
         _release_memory()

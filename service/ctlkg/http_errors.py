@@ -39,6 +39,8 @@ STATUS: list[tuple[type[errors.CtlkgError], int]] = [
     (errors.BackendError, 502),
     (errors.UpstreamTimeout, 504),
     (errors.QueryTimeout, 503),
+    (errors.QueryOutOfMemory, 503),
+    (errors.EngineCrashed, 503),
 ]
 
 
@@ -46,8 +48,12 @@ def status_of(error: errors.CtlkgError) -> int:
     return next((status for kind, status in STATUS if isinstance(error, kind)), 500)
 
 
-def error_response(status: int, message: str, *, report: object = None) -> JSONResponse:
+def error_response(
+    status: int, message: str, *, report: object = None, reason: str | None = None
+) -> JSONResponse:
     body: dict[str, object] = {"status": status, "error": HTTPStatus(status).phrase, "message": message}
+    if reason is not None:
+        body["reason"] = reason
     if report is not None:
         body["report"] = report
     headers = {}
@@ -64,7 +70,7 @@ async def _known(request: Request, exc: Exception) -> Response:
     if status == 500:
         return await _unexpected(request, exc)
     report = exc.report if isinstance(exc, errors.WriteRefused) else None
-    return error_response(status, str(exc), report=report)
+    return error_response(status, str(exc), report=report, reason=getattr(exc, "reason", None))
 
 
 #: What must not reach a log line verbatim: a decoded %0A in a path would start a forged line of its own.

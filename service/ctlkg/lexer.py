@@ -43,8 +43,10 @@ class Outline:
 
     #: SELECT, CONSTRUCT, DESCRIBE, ASK, or the first update operation; None when no keyword leads.
     form: str | None
-    #: SERVICE targets as absolute IRIs; a variable target is kept as "?name".
+    #: SERVICE targets as absolute IRIs; a variable target is kept as "?name". SERVICE SILENT ones too.
     services: tuple[str, ...] = field(default_factory=tuple)
+    #: The targets of SERVICE SILENT (also in ``services``): a refused call yields one empty solution.
+    silent_services: tuple[str, ...] = field(default_factory=tuple)
     #: Whether a LOAD operation appears anywhere (only possible in an update).
     loads: bool = False
     #: Whether the text names its own dataset (FROM / FROM NAMED, or USING / WITH in an update).
@@ -64,16 +66,37 @@ class Outline:
         return self.form in QUERY_FORMS
 
 
+#: Tokens after which ``<`` inside parentheses is the less-than operator, not the start of an IRI:
+#: ``FILTER(?a<?b)``, ``BIND((1<'>') AS ?z)``. The engine's grammar decides by context; so do we.
+_OPERAND_END = frozenset({"var", "number", "string", "lang", "close"})
+
+
 def tokens(text: str, limit: int | None = None) -> list[tuple[str, str, int]]:
     """The significant tokens as (kind, text, offset); spaces and comments dropped; at most
     ``limit + 1`` of them when a limit is given (enough to tell that there are too many)."""
-    found = []
-    for match in _TOKEN.finditer(text):
+    found: list[tuple[str, str, int]] = []
+    parens = 0
+    previous = ""
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:  # pragma: no cover - the ``other`` group matches any character
+            break
         kind = match.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            found.append((kind, match.group(), match.start()))
-            if limit is not None and len(found) > limit:
-                break
+        value = match.group()
+        if kind == "iri" and parens > 0 and previous in _OPERAND_END:
+            kind, value = "other", "<"
+        position = match.start() + len(value)
+        if kind in ("space", "comment"):
+            continue
+        if value == "(":
+            parens += 1
+        elif value == ")":
+            parens = max(parens - 1, 0)
+        previous = "close" if value in (")", "]") else kind
+        found.append((kind, value, match.start()))
+        if limit is not None and len(found) > limit:
+            break
     return found
 
 
@@ -116,6 +139,7 @@ def outline(
     toks = tokens(text, max_tokens)
     form: str | None = None
     services: list[str] = []
+    silent: list[str] = []
     loads = names_dataset = False
     depth = deepest = unary = 0
     for index, (kind, value, _) in enumerate(toks):
@@ -139,8 +163,10 @@ def outline(
         if word == "SERVICE":
             target = [t for t in following if not (t[0] == "word" and t[1].upper() == "SILENT")]
             services.append(_expand(*target[0], declared) if target else "")
+            if following and following[0][0] == "word" and following[0][1].upper() == "SILENT":
+                silent.append(services[-1])
         elif word == "LOAD":
             loads = True
         elif word in ("FROM", "USING", "WITH"):
             names_dataset = True
-    return Outline(form or None, tuple(services), loads, names_dataset, deepest, len(toks))
+    return Outline(form or None, tuple(services), tuple(silent), loads, names_dataset, deepest, len(toks))

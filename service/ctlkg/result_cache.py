@@ -14,8 +14,9 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-#: Functions whose value is not a function of the data: a query using one is answered afresh each time.
-_VOLATILE = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+#: Functions whose value is not a function of the data, and SERVICE anywhere in the text (even where the
+#: lexer sees a string or a comment): such a query is answered afresh each time, never kept.
+_VOLATILE = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(|SERVICE", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,12 @@ class Runner:
     """One per app: a thread pool the size of the concurrency cap and a semaphore guarding it."""
 
     def __init__(
-        self, max_concurrent: int, timeout: float, *, overrun: type[QueryTimeout] = QueryTimeout
+        self, max_concurrent: int, timeout: float, *, overrun: type[QueryTimeout] = QueryTimeout,
+        grace: float = 0.0,
     ) -> None:
         self.timeout = timeout
+        #: Added to every wait: a backend that enforces its own deadline gets to say why it stopped.
+        self.grace = grace
         #: Raised when a query overruns: 503 for our own store, 504 when a remote engine is the slow one.
         self.overrun = overrun
         self._max = max_concurrent
@@ -40,7 +43,7 @@ class Runner:
     async def run(self, call: Callable[[], T], *, timeout: float | None = None) -> T:
         """Run ``call`` in a worker thread; QueryTimeout when it (or the wait for a slot) overruns."""
         limit = self.timeout if timeout is None else min(timeout, self.timeout)
-        deadline = time.monotonic() + limit
+        deadline = time.monotonic() + limit + self.grace
         slots = self._semaphore()
         try:
             await asyncio.wait_for(slots.acquire(), timeout=limit)

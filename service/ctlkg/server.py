@@ -5,11 +5,13 @@ one backend; `serve(settings)` runs it under uvicorn. No app or store exists at 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -30,19 +32,66 @@ from ctlkg import (
     store,
     void,
 )
-from ctlkg.backend import Backend
-from ctlkg.backend_embedded import EmbeddedBackend
+from ctlkg.backend import Backend, default_graph_update, has_default_graph
 from ctlkg.backend_remote import RemoteBackend
 from ctlkg.config import Settings
+from ctlkg.engine import checkpoint
+from ctlkg.engine.fenced import FencedBackend
+from ctlkg.engine.pool import Limits as PoolLimits
+from ctlkg.engine.pool import Pool, Version
 from ctlkg.errors import ConfigError, CtlkgError, QueryTimeout, UpstreamTimeout
 from ctlkg.middleware import AccessLog, BodyLimit, SecurityHeaders
 from ctlkg.result_cache import ResultCache
 from ctlkg.runner import Runner
 
 log = logging.getLogger("ctlkg.server")
-#: Stack of the threads that run queries and writes (reserved, touched only as used): Oxigraph parses
-#: and evaluates recursively, and the default 8 MiB is near what the query limits still let through.
-WORKER_STACK_BYTES = 64 * 1024 * 1024
+#: A little longer than the query's own limit: the pool stops the query at its deadline and says why.
+GRACE = 2.0
+
+
+def pool_limits(settings: Settings) -> PoolLimits:
+    size = settings.max_concurrent_queries
+    return PoolLimits(
+        size=size,
+        long_slots=max(1, min(settings.max_long_queries, size - 1)),
+        long_after=settings.long_query_seconds,
+        worker_memory=settings.worker_memory_bytes,
+        total_memory=settings.memory_budget_bytes,
+    )
+
+
+def _fenced(settings: Settings) -> FencedBackend:
+    """The master store in this process, its versions for the workers, and the workers."""
+    checkpoints: checkpoint.Checkpoints | None = None
+    if settings.store_dir is None:
+        # Not validated here: `ctlkg validate`, `ctlkg build` and CI are the gates, and start-up stays quick.
+        log.info("compiling the shipped data (parse, reason, synergies) into an in-memory store")
+        master, _report, _timings = fastbuild.compile_store(check=False)
+        master.update(default_graph_update())
+        checkpoints = checkpoint.Checkpoints(master, store_dir=None, in_memory=True)
+        version = checkpoints.publish()
+    elif settings.write_token is None:
+        # Nobody writes: the workers may open the built store itself, read-only, beside this process.
+        master = store.open_store(settings.store_dir, read_only=True)
+        version = Version(0, str(Path(settings.store_dir).absolute()), "store", settings.in_memory)
+    else:
+        master = store.open_store(settings.store_dir)
+        if not has_default_graph(master):
+            master.update(default_graph_update())
+        checkpoints = checkpoint.Checkpoints(master, store_dir=Path(settings.store_dir).absolute(),
+                                             in_memory=settings.in_memory)
+        version = checkpoints.publish()
+    readable = [str(checkpoints.root)] if checkpoints is not None else [version.path]
+    allow_network = bool(settings.service_allowlist)
+    if allow_network:
+        log.warning("SERVICE allow-list set: query workers keep their network (only the lexer refuses "
+                    "other endpoints)")
+    pool = Pool(pool_limits(settings), readable=readable, allow_network=allow_network)
+    pool.start(version)
+    log.info("%d query workers up (network fenced: %s, files fenced: %s%s)", settings.max_concurrent_queries,
+             pool.fence.get("network_fenced"), pool.fence.get("files_fenced"),
+             f"; {pool.fence['detail']}" if pool.fence.get("detail") else "")
+    return FencedBackend(master, pool, checkpoints, timeout=settings.query_timeout)
 
 
 def open_backend(settings: Settings) -> Backend:
@@ -51,12 +100,17 @@ def open_backend(settings: Settings) -> Backend:
         if settings.write_token is not None and settings.update_endpoint is None:
             raise ConfigError("a write token on a remote backend needs --update-endpoint")
         return RemoteBackend(settings.endpoint, settings.update_endpoint, timeout=settings.query_timeout)
-    if settings.store_dir is not None:
-        return EmbeddedBackend(store.open_store(settings.store_dir, read_only=settings.write_token is None))
-    # Not validated here: `ctlkg validate`, `ctlkg build` and CI are the gates, and start-up stays quick.
-    log.info("compiling the shipped data (parse, reason, synergies) into an in-memory store")
-    db, _report, _timings = fastbuild.compile_store(check=False)
-    return EmbeddedBackend(db)
+    return _fenced(settings)
+
+
+def writer_pool(settings: Settings) -> Pool:
+    """One fenced worker that tries every write's text (for any backend): writes never need the network."""
+    limits = PoolLimits(size=1, long_slots=1, long_after=math.inf,
+                        worker_memory=max(settings.worker_memory_bytes, 2 * settings.worker_memory_bytes),
+                        total_memory=settings.memory_budget_bytes)
+    pool = Pool(limits, readable=[], allow_network=False)
+    pool.start(None)
+    return pool
 
 
 def _warm(synergies: api_synergies.SynergyCache) -> None:
@@ -75,10 +129,14 @@ def urls(settings: Settings) -> dict[str, str]:
 
 def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     """The whole service around ``backend`` (opened from the settings when not given)."""
-    threading.stack_size(WORKER_STACK_BYTES)  # for every thread started from now on
     backend = backend if backend is not None else open_backend(settings)
     overrun = UpstreamTimeout if isinstance(backend, RemoteBackend) else QueryTimeout
-    runner = Runner(settings.max_concurrent_queries, settings.query_timeout, overrun=overrun)
+    if isinstance(backend, FencedBackend):
+        # The pool holds the slots, the lanes and the deadlines; threads here only wait for it.
+        runner = Runner(4 * settings.max_concurrent_queries, settings.query_timeout, grace=GRACE)
+    else:
+        runner = Runner(settings.max_concurrent_queries, settings.query_timeout, overrun=overrun)
+    writes_pool = writer_pool(settings)
     cache = dumps.DumpCache(backend)
     synergies = api_synergies.SynergyCache(backend)
 
@@ -98,6 +156,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         threading.Thread(target=_warm, args=(synergies,), name="synergies-warm-up", daemon=True).start()
         yield
         runner.close()
+        writes_pool.close()
         with suppress(OSError):
             backend.close()
 
@@ -112,8 +171,8 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.backend = backend
     app.include_router(sparql_protocol.router(settings, backend, runner, answers))
-    writer = sparql_update.Updates(settings, backend, written)
-    app.include_router(sparql_update.router(settings, backend, written, writer))
+    writer = sparql_update.Updates(settings, backend, written, writes_pool)
+    app.include_router(sparql_update.router(writer))
     app.include_router(graph_store.router(settings, backend, runner, writer))
     app.include_router(dumps.router(settings, cache))
     app.include_router(void.router(settings, backend, runner))

@@ -16,6 +16,7 @@ from ctlkg import lexer, negotiation, operation, results, service_description
 from ctlkg.backend import Backend, Limits
 from ctlkg.base_url import public_base
 from ctlkg.config import Settings
+from ctlkg.engine.fenced import FencedBackend
 from ctlkg.errors import NotAcceptable, QueryRefused
 from ctlkg.negotiation import HTML, Kind
 from ctlkg.result_cache import Answer, ResultCache, bypassed, cacheable
@@ -59,10 +60,14 @@ def refuse_too_complex(outline: lexer.Outline, settings: Settings) -> None:
                            f"at most {settings.max_query_depth} is accepted")
 
 
-def refuse_services(outline: lexer.Outline, allowlist: tuple[str, ...]) -> None:
-    """SERVICE calls leave our machine on a client's behalf: only allow-listed endpoints may be called."""
+def refuse_services(outline: lexer.Outline, allowlist: tuple[str, ...], *, fenced: bool = False) -> None:
+    """SERVICE calls leave our machine on a client's behalf: only allow-listed endpoints may be called.
+
+    On the embedded store this is a first, readable refusal only: its query workers cannot open a socket
+    at all (``engine.fence``), so there (``fenced``) SERVICE SILENT is let through, since the spec makes a
+    failed SILENT call yield one empty solution. A remote engine has its network: everything is refused."""
     for target in outline.services:
-        if target not in allowlist:
+        if target not in allowlist and not (fenced and target in outline.silent_services):
             shown = f"<{target}>" if target and not target.startswith("?") else (target or "(missing)")
             raise QueryRefused(f"SERVICE {shown} is not allowed here; this server calls no outside endpoint "
                                "that is not on its allow-list")
@@ -106,7 +111,8 @@ class Protocol:
         refuse_too_complex(outline, self.settings)
         if outline.is_update:
             raise QueryRefused(READ_ONLY)
-        refuse_services(outline, self.settings.service_allowlist)
+        fenced = isinstance(self.backend, FencedBackend) and not self.settings.service_allowlist
+        refuse_services(outline, self.settings.service_allowlist, fenced=fenced)
         accept, format_name = request.headers.get("accept"), op.all("format")
         kind = KINDS.get(outline.form or "")
         media = negotiation.choose(kind, accept=accept, format_name=format_name, html=True) if kind else None
@@ -127,7 +133,15 @@ class Protocol:
                 return self._response(kept, "hit")
         generation = self.answers.generation
 
+        native = self.backend if isinstance(self.backend, FencedBackend) else None
+        offers: dict[Kind, str | None] = {
+            k: media if k == kind and media else negotiation.choose(k, accept=accept, format_name=format_name)
+            for k in ("solutions", "boolean", "triples")
+        }
+
         def work() -> tuple[bytes, str, bool]:
+            if native is not None:  # the engine writes the answer itself, in its worker
+                return native.answer(query, dataset=dataset, limits=limits, base_iri=base_iri, media=offers)
             result = self.backend.run(query, dataset=dataset, limits=limits, base_iri=base_iri)
             chosen = media or negotiation.choose(results.kind_of(result), accept=accept,
                                                  format_name=format_name)

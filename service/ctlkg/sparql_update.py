@@ -15,7 +15,10 @@ from starlette.responses import JSONResponse, Response
 
 from ctlkg import lexer, operation, writes
 from ctlkg.backend import Backend
+from ctlkg.base_url import public_base
 from ctlkg.config import Settings
+from ctlkg.engine import writer
+from ctlkg.engine.pool import Pool
 from ctlkg.errors import Forbidden, NotAuthenticated, QueryRefused
 from ctlkg.sparql_protocol import refuse_services, refuse_too_complex
 
@@ -28,13 +31,21 @@ RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-class Updates:
-    """The handler, with a lock so that writes (read, validate, replace) never interleave."""
+#: A write's trial (validation and derivation of the whole data) may take this many query time limits.
+WRITE_TIMEOUT_FACTOR = 4
 
-    def __init__(self, settings: Settings, backend: Backend, on_change: Callable[[], None]) -> None:
+
+class Updates:
+    """The handler, with a lock so that writes (read, validate, replace) never interleave; the update's
+    text is tried in ``pool``'s fenced worker, never in this process."""
+
+    def __init__(
+        self, settings: Settings, backend: Backend, on_change: Callable[[], None], pool: Pool
+    ) -> None:
         self.settings = settings
         self.backend = backend
         self.on_change = on_change
+        self.pool = pool
         self._lock = asyncio.Lock()
         #: Held by the thread that applies a write, so even a write whose request went away (and whose
         #: coroutine was cancelled, releasing the asyncio lock) finishes before the next one starts.
@@ -50,12 +61,6 @@ class Updates:
             raise NotAuthenticated("updates need an 'Authorization: Bearer <token>' header")
         if not hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8")):
             raise Forbidden("the bearer token is not valid")
-
-    def known(self) -> frozenset[writes.Violation]:
-        """The violations the stored data has: computed at the first write, then kept up to date."""
-        if self._known is None:
-            self._known = writes.current_violations(self.backend)
-        return self._known
 
     async def update(self, request: Request) -> Response:
         """Apply a SPARQL update (POST form or application/sparql-update) to the asserted data."""
@@ -75,9 +80,8 @@ class Updates:
             raise QueryRefused("LOAD is not allowed: this server fetches nothing from outside")
         if outline.form is not None and not outline.is_update:
             raise QueryRefused("this is a query, not an update; send it to /sparql")
-        refuse_services(outline, self.settings.service_allowlist)
-        await asyncio.to_thread(writes.check_syntax, text)
-        outcome = await self.commit(text)
+        refuse_services(outline, (), fenced=True)  # a write's worker never has a socket
+        outcome = await self.commit(text, base_iri=public_base(request, self.settings) + "sparql")
         return JSONResponse({
             "message": "update applied",
             "triples": {"data": outcome.data_triples, "inferred": outcome.inferred_triples},
@@ -85,28 +89,28 @@ class Updates:
         })
 
 
-    def _apply(self, text: str) -> writes.Outcome:
+    def _apply(self, text: str, base_iri: str | None) -> writes.Outcome:
         with self._applying:
-            outcome = writes.apply(self.backend, text, known=self.known)
-            self._known = outcome.violations
+            tried = writer.attempt(self.pool, self.backend, text, known=self._known, base_iri=base_iri,
+                                   timeout=WRITE_TIMEOUT_FACTOR * self.settings.query_timeout)
+            self.backend.replace_graphs(tried.graphs)
+            self._known = tried.outcome.violations
             self.on_change()
-            return outcome
+            return tried.outcome
 
-    async def commit(self, text: str) -> writes.Outcome:
+    async def commit(self, text: str, *, base_iri: str | None = None) -> writes.Outcome:
         """Apply an update as one validated transaction, all or nothing; writes never interleave.
 
-        Not under the query time limit: a write stopped half-way could still land after we answered.
-        The Graph Store Protocol writes through here too.
+        The trial has a time limit of its own (a killed trial changes nothing); storing what passed does not,
+        since a write stopped half-way could still land after we answered. The Graph Store Protocol writes
+        through here too.
         """
         async with self._lock:
-            return await asyncio.to_thread(self._apply, text)
+            return await asyncio.to_thread(self._apply, text, base_iri)
 
 
-def router(
-    settings: Settings, backend: Backend, on_change: Callable[[], None], handlers: Updates | None = None
-) -> APIRouter:
-    """The /sparql/update route, for create_app to include (with ``handlers`` when others share them)."""
-    handlers = handlers or Updates(settings, backend, on_change)
+def router(handlers: Updates) -> APIRouter:
+    """The /sparql/update route, for create_app to include (the handlers are shared with the Graph Store)."""
     api = APIRouter(tags=["SPARQL"])
     api.add_api_route("/sparql/update", handlers.update, methods=["POST"], responses=RESPONSES,
                       response_class=Response, summary="SPARQL 1.1 Protocol update endpoint (token required)")

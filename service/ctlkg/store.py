@@ -8,6 +8,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ctlkg import namespaces
+from ctlkg.backend import default_graph_update
 from ctlkg.errors import StoreError
 from ctlkg.pipeline import Compiled
 
@@ -41,6 +42,7 @@ def build_store(compiled: Compiled, path: Path | None = None) -> ox.Store:
     _load(store, compiled.shapes, namespaces.GRAPH_SHAPES)
     _load(store, compiled.data, namespaces.GRAPH_DATA)
     _load(store, compiled.inferred, namespaces.GRAPH_INFERRED)
+    store.update(default_graph_update())
     store.flush()
     if path is not None:
         store.optimize()

@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from ctlkg import fastcheck, fastsynergy, namespaces, rules
 from ctlkg.backend import Backend
-from ctlkg.errors import BackendError, Forbidden, QuerySyntaxError, WriteRefused
+from ctlkg.errors import BackendError, Forbidden, QueryRefused, QuerySyntaxError, WriteRefused
 from ctlkg.validation import ValidationReport
 
 SOURCES = (namespaces.GRAPH_DATA, namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES)
@@ -128,25 +128,39 @@ def _derive(state: ox.Store) -> tuple[list[ox.Triple], list[ox.Triple]]:
     )
 
 
-def apply(backend: Backend, update: str, *, known: Callable[[], frozenset[Violation]] = frozenset) -> Outcome:
-    """Run ``update``; raise WriteRefused (with the report) if the result breaks a shape that the data
-    did not already break (``known()``, asked only when needed: shipped data may carry violations,
-    a write must not add any).
+def apply(
+    backend: Backend,
+    update: str,
+    *,
+    known: Callable[[], frozenset[Violation]] | None = None,
+    base_iri: str | None = None,
+) -> Outcome:
+    """Run ``update`` (relative IRIs resolved against ``base_iri``); raise WriteRefused (with the report) if
+    the result breaks a shape that the data did not already break (``known()``, by default the stored data's
+    own violations, asked only when needed: shipped data may carry violations, a write must not add any).
+
+    Run it in a fenced worker (``ctlkg.engine.trial``): the text is the client's, and LOAD or SERVICE in it
+    would otherwise reach the network from this process.
     """
     current = {iri: backend.graph(iri) for iri in (namespaces.GRAPH_DATA, *READ_ONLY_GRAPHS)}
     scratch = _scratch(current)
     try:
-        scratch.update(update)
+        scratch.update(update, base_iri=base_iri)
     except SyntaxError as exc:
         raise QuerySyntaxError(str(exc)) from exc
     except (OSError, RuntimeError) as exc:
-        raise BackendError(f"the update failed: {exc}") from exc
+        # The engine refused the operation itself (DROP of a graph that is not there, MOVE without SILENT,
+        # a LOAD the fence stopped): the client's request, not our server, is at fault.
+        raise QueryRefused(
+            f"the update was not applied: {exc} (the asserted data is the update's default graph; "
+            "the other graphs are read-only)"
+        ) from exc
     _check_read_only(scratch, current)
     data = _graph(scratch, ox.DefaultGraph())
     state = _state(current[namespaces.GRAPH_ONTOLOGY], data)
     report = _validate(state, current[namespaces.GRAPH_SHAPES], data)
     found = violations(report)
-    added = found - known()
+    added = found - (known() if known is not None else current_violations(backend))
     if added:
         raise WriteRefused(
             f"the update was not applied: the data would break {len(added)} more shape constraint(s)",

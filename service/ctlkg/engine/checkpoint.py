@@ -1,0 +1,57 @@
+"""Published versions of the master store, for the workers to open.
+
+Opening a RocksDB store read-only while another process writes to it is undefined behaviour, so workers never
+open the master itself when it can change: after every write the web process publishes a checkpoint (an
+on-disk backup made of hard links, or an N-Quads file for an in-memory master) and workers reopen it before
+their next query. A read-only master is its own, only, version.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ctlkg.engine.pool import Version
+
+
+class Checkpoints:
+    """Where the versions go: beside an on-disk master (hard links need the same file system) or in a
+    temporary folder; removed when the service stops."""
+
+    def __init__(self, master: ox.Store, *, store_dir: Path | None, in_memory: bool) -> None:
+        self._master = master
+        self._on_disk = store_dir is not None
+        self._in_memory = in_memory
+        parent = store_dir.parent if store_dir is not None else None
+        try:
+            self.root = Path(tempfile.mkdtemp(prefix=".ctlkg-versions-", dir=parent))
+        except OSError:
+            self.root = Path(tempfile.mkdtemp(prefix="ctlkg-versions-"))
+        self.number = 0
+
+    def publish(self) -> Version:
+        """A new version holding the master as it is now."""
+        self.number += 1
+        if self._on_disk:
+            path = self.root / f"v{self.number}"
+            self._master.backup(str(path))
+            return Version(self.number, str(path), "store", self._in_memory)
+        path = self.root / f"v{self.number}.nq"
+        self._master.dump(str(path), format=ox.RdfFormat.N_QUADS)
+        return Version(self.number, str(path), "nquads")
+
+    def prune(self, keep: set[int]) -> None:
+        """Remove the versions no worker has open any more (a worker holds files of the one it opened)."""
+        for path in self.root.iterdir():
+            number = int(path.name.removeprefix("v").removesuffix(".nq") or 0)
+            if number not in keep and number != self.number:
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
