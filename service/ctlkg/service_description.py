@@ -21,9 +21,11 @@ RESULT_FORMATS = (
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 DEFAULT_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 DESCRIPTION = {
-    "en": "The default graph is the union of the ontology, the asserted data and the OWL RL inferences; "
+    "en": "The default graph is the union of four named graphs: the ontology, the asserted data, the OWL RL "
+    "inferences and the synergies derived from them (not the SHACL shapes, which are reachable by GRAPH); "
     "default-graph-uri and named-graph-uri choose another dataset.",
-    "it": "Il grafo predefinito è l'unione di ontologia, dati asseriti e inferenze OWL RL; "
+    "it": "Il grafo predefinito è l'unione di quattro grafi con nome: ontologia, dati asseriti, inferenze "
+    "OWL RL e sinergie derivate (non le forme SHACL, raggiungibili con GRAPH); "
     "default-graph-uri e named-graph-uri scelgono un altro dataset.",
 }
 

@@ -140,8 +140,6 @@ class Protocol:
         }
 
         def work() -> tuple[bytes, str, bool]:
-            if native is not None:  # the engine writes the answer itself, in its worker
-                return native.answer(query, dataset=dataset, limits=limits, base_iri=base_iri, media=offers)
             result = self.backend.run(query, dataset=dataset, limits=limits, base_iri=base_iri)
             chosen = media or negotiation.choose(results.kind_of(result), accept=accept,
                                                  format_name=format_name)
@@ -150,7 +148,11 @@ class Protocol:
             truncated = bool(getattr(result, "truncated", False))
             return results.serialize(result, chosen), chosen, truncated
 
-        body, chosen, truncated = await self.runner.run(work, timeout=timeout)
+        if native is not None:  # the engine writes the answer itself, in its worker; no thread here
+            body, chosen, truncated = await native.aanswer(query, dataset=dataset, limits=limits,
+                                                           base_iri=base_iri, media=offers)
+        else:
+            body, chosen, truncated = await self.runner.run(work, timeout=timeout)
         answer = Answer(body, chosen, truncated)
         if key is not None:
             self.answers.put(key, answer, generation)

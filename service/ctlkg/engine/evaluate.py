@@ -8,6 +8,7 @@ the kept lines are then parsed and written again, natively, in the format the cl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -22,6 +23,11 @@ NTRIPLES = ox.RdfFormat.N_TRIPLES
 PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
 #: The graphs whose union is our default graph, when a store has not materialised it (built before that).
 OURS = default_graph_iris()
+
+
+#: Words a query needs to reach a named graph (or escapes that could spell them): such a query runs on the
+#: full store; every other query runs on the default graph alone, which an in-memory store answers faster.
+_NAMES_GRAPHS = re.compile(r"GRAPH|FROM|NAMED|\\u|\\U", re.IGNORECASE)
 
 
 class _Full(Exception):
@@ -114,6 +120,8 @@ class Engine:
 
     def __init__(self) -> None:
         self.store: ox.Store | None = None
+        #: In memory only: the default graph alone, for the queries that reach no named graph.
+        self.plain: ox.Store | None = None
         self.version = -1
         #: Whether the store holds our default graph as its own (written by the build and every write).
         self.materialised = False
@@ -138,20 +146,24 @@ class Engine:
         """Open a published version: an N-Quads file into memory, or a store directory read-only (and
         copied into memory when asked)."""
         path, kind = str(header["path"]), header["kind"]
+        self.store = self.plain = None  # the old version's memory goes before the new one comes
+        in_memory = kind == "nquads" or bool(header.get("in_memory"))
         if kind == "nquads":
             store = ox.Store()
-            store.load(path=path, format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
         else:
-            on_disk = ox.Store.read_only(path)
-            if header.get("in_memory"):
-                store = ox.Store()
-                store.load(on_disk.dump(format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS)
-                del on_disk
-            else:
-                store = on_disk
+            store = ox.Store.read_only(path)
+            if in_memory:
+                copied = ox.Store()
+                copied.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS)
+                store = copied
         self.store, self.version = store, int(header["version"])
         default = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
         self.materialised = next(iter(default), None) is not None
+        if in_memory and self.materialised:
+            default_only = store.dump(format=NTRIPLES, from_graph=ox.DefaultGraph()) or b""
+            self.plain = ox.Store()
+            self.plain.bulk_load(default_only, format=NTRIPLES)
         return {"ok": True, "version": self.version, "materialised": self.materialised}
 
     def _default(self, header: dict[str, Any], query: str) -> list[Any] | None:
@@ -168,6 +180,10 @@ class Engine:
     def query(self, store: ox.Store, header: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         text = str(header["query"])
         named = header.get("named_graphs")
+        plain = self.plain is not None and named is None and header.get("default_graph") is None
+        if plain and _NAMES_GRAPHS.search(text) is None:
+            assert self.plain is not None
+            store = self.plain
         bindings = header.get("bindings") or {}
         try:
             result = store.query(

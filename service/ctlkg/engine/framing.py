@@ -5,6 +5,7 @@ JSON rather than pickle: a worker evaluates hostile text, so nothing it sends ma
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import select
@@ -51,3 +52,39 @@ def read(fd: int, deadline: float | None = None) -> tuple[dict[str, Any], bytes]
     if not isinstance(header, dict):
         raise WorkerGone("a message header is not a JSON object")
     return header, _exactly(fd, size, deadline) if size else b""
+
+
+async def aread(fd: int) -> tuple[dict[str, Any], bytes]:
+    """``read`` for the event loop: waits for the pipe without a thread (the caller bounds it in time)."""
+    loop = asyncio.get_running_loop()
+    buffer = bytearray()
+
+    async def exactly(count: int) -> bytes:
+        while len(buffer) < count:
+            ready: asyncio.Future[None] = loop.create_future()
+            loop.add_reader(fd, _wake, ready)
+            try:
+                await ready
+            finally:
+                loop.remove_reader(fd)
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                raise WorkerGone("the pipe was closed")
+            buffer.extend(chunk)
+        taken = bytes(buffer[:count])
+        del buffer[:count]
+        return taken
+
+    head, size = _SIZES.unpack(await exactly(_SIZES.size))
+    header = json.loads(await exactly(head))
+    if not isinstance(header, dict):
+        raise WorkerGone("a message header is not a JSON object")
+    body = await exactly(size) if size else b""
+    if buffer:
+        raise WorkerGone("the worker sent more than one answer")
+    return header, body
+
+
+def _wake(ready: asyncio.Future[None]) -> None:
+    if not ready.done():
+        ready.set_result(None)
