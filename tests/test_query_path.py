@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctlkg import namespaces
-from live_servers import Listener, Live, listener, start
+from live_servers import Listener, Live, built_store, copy_store, listener, start
 
-__all__ = ["listener"]  # a fixture, imported for pytest
+__all__ = ["built_store", "listener"]  # fixtures, imported for pytest
 
 TOKEN = "query-path-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -330,3 +330,27 @@ def test_every_write_is_seen_by_every_worker(server: Live) -> None:
         thread.join(timeout=30)
     assert seen == [True] * 8
     _update(server, f'DELETE DATA {{ {subject} <http://www.w3.org/2000/01/rdf-schema#comment> "{label}" }}')
+
+
+def test_in_memory_workers_on_a_built_store_read_their_writes(built_store: Path, tmp_path: Path) -> None:
+    """``--in-memory`` keeps the default graph in each worker's memory; a write publishes a new version that
+    every worker reloads, and a query naming a graph still reaches the store on disk."""
+    live = start(tmp_path / "server.log", store_dir=copy_store(built_store, tmp_path / "store"),
+                 args=("--in-memory",), env={"CTLKG_WRITE_TOKEN": TOKEN})
+    try:
+        label = "in-memory-write"
+        subject = f"<{namespaces.ID}cluster/afil>"
+        assert _post(live.sparql, f'ASK {{ {subject} ?p "{label}" }}').json()["boolean"] is False
+        answer = _update(live, f'INSERT DATA {{ {subject} <http://www.w3.org/2000/01/rdf-schema#comment> "{label}" }}')
+        assert answer.status_code == 200, answer.text
+        for _ in range(6):  # more than the number of workers
+            seen = _post(live.sparql, f'ASK {{ {subject} ?p "{label}" }}', headers={"Cache-Control": "no-cache"})
+            assert seen.json()["boolean"] is True
+        named = _post(live.sparql, f'ASK {{ GRAPH <{namespaces.GRAPH_DATA}> {{ {subject} ?p "{label}" }} }}')
+        assert named.json()["boolean"] is True
+        shapes = _post(live.sparql, f"ASK {{ GRAPH <{namespaces.GRAPH_SHAPES}> {{ ?s ?p ?o }} }}")
+        assert shapes.json()["boolean"] is True
+        in_default = _post(live.sparql, "ASK { ?s a <http://www.w3.org/ns/shacl#NodeShape> }")
+        assert in_default.json()["boolean"] is False  # the shapes stay out of the default graph
+    finally:
+        live.stop()

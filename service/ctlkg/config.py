@@ -43,7 +43,7 @@ class Settings:
     #: Bytes of answers kept for repeated read queries until the next write (0: keep none). Embedded
     #: store only: a remote engine may change behind the service's back.
     result_cache_bytes: int = 64_000_000
-    #: Memory one query worker may use (resident bytes) before its query is stopped.
+    #: Memory a query may add to its worker's (resident bytes, beyond the data it holds) before it is stopped.
     worker_memory_bytes: int = 300_000_000
     #: Memory the whole service (web process and workers) may use; past it the largest query is stopped.
     memory_budget_bytes: int = 1_400_000_000

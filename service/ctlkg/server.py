@@ -38,7 +38,7 @@ from ctlkg.config import Settings
 from ctlkg.engine import checkpoint
 from ctlkg.engine.fenced import FencedBackend
 from ctlkg.engine.pool import Limits as PoolLimits
-from ctlkg.engine.pool import Pool, Version
+from ctlkg.engine.pool import Pool
 from ctlkg.errors import ConfigError, CtlkgError, QueryTimeout, UpstreamTimeout
 from ctlkg.middleware import AccessLog, BodyLimit, SecurityHeaders
 from ctlkg.result_cache import ResultCache
@@ -62,7 +62,6 @@ def pool_limits(settings: Settings) -> PoolLimits:
 
 def _fenced(settings: Settings) -> FencedBackend:
     """The master store in this process, its versions for the workers, and the workers."""
-    checkpoints: checkpoint.Checkpoints | None = None
     if settings.store_dir is None:
         # Not validated here: `ctlkg validate`, `ctlkg build` and CI are the gates, and start-up stays quick.
         log.info("compiling the shipped data (parse, reason, synergies) into an in-memory store")
@@ -70,18 +69,17 @@ def _fenced(settings: Settings) -> FencedBackend:
         master.update(default_graph_update())
         checkpoints = checkpoint.Checkpoints(master, store_dir=None, in_memory=True)
         version = checkpoints.publish()
-    elif settings.write_token is None:
-        # Nobody writes: the workers may open the built store itself, read-only, beside this process.
-        master = store.open_store(settings.store_dir, read_only=True)
-        version = Version(0, str(Path(settings.store_dir).absolute()), "store", settings.in_memory)
     else:
-        master = store.open_store(settings.store_dir)
-        if not has_default_graph(master):
+        # Without a token nobody writes: the workers open the built store itself, read-only, beside this
+        # process. With one, they open backups of it (see engine.checkpoint).
+        writable = settings.write_token is not None
+        master = store.open_store(settings.store_dir, read_only=not writable)
+        if writable and not has_default_graph(master):
             master.update(default_graph_update())
         checkpoints = checkpoint.Checkpoints(master, store_dir=Path(settings.store_dir).absolute(),
-                                             in_memory=settings.in_memory)
+                                             in_memory=settings.in_memory, writable=writable)
         version = checkpoints.publish()
-    readable = [str(checkpoints.root)] if checkpoints is not None else [version.path]
+    readable = [str(checkpoints.root), version.path]
     allow_network = bool(settings.service_allowlist)
     if allow_network:
         log.warning("SERVICE allow-list set: query workers keep their network (only the lexer refuses "
@@ -91,7 +89,8 @@ def _fenced(settings: Settings) -> FencedBackend:
     log.info("%d query workers up (network fenced: %s, files fenced: %s%s)", settings.max_concurrent_queries,
              pool.fence.get("network_fenced"), pool.fence.get("files_fenced"),
              f"; {pool.fence['detail']}" if pool.fence.get("detail") else "")
-    return FencedBackend(master, pool, checkpoints, timeout=settings.query_timeout)
+    writable = settings.store_dir is None or settings.write_token is not None
+    return FencedBackend(master, pool, checkpoints, timeout=settings.query_timeout, writable=writable)
 
 
 def open_backend(settings: Settings) -> Backend:
@@ -106,7 +105,7 @@ def open_backend(settings: Settings) -> Backend:
 def writer_pool(settings: Settings) -> Pool:
     """One fenced worker that tries every write's text (for any backend): writes never need the network."""
     limits = PoolLimits(size=1, long_slots=1, long_after=math.inf,
-                        worker_memory=max(settings.worker_memory_bytes, 2 * settings.worker_memory_bytes),
+                        worker_memory=2 * settings.worker_memory_bytes,  # a write validates all the data
                         total_memory=settings.memory_budget_bytes)
     pool = Pool(limits, readable=[], allow_network=False)
     pool.start(None)
@@ -183,7 +182,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     http_errors.install(app)
     # Added innermost first: the access log sees every answer, even a 413 sent before any route ran.
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)  # fast: 3-4x smaller
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

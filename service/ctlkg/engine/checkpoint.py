@@ -21,10 +21,14 @@ class Checkpoints:
     """Where the versions go: beside an on-disk master (hard links need the same file system) or in a
     temporary folder; removed when the service stops."""
 
-    def __init__(self, master: ox.Store, *, store_dir: Path | None, in_memory: bool) -> None:
+    def __init__(
+        self, master: ox.Store, *, store_dir: Path | None, in_memory: bool, writable: bool = True
+    ) -> None:
         self._master = master
         self._on_disk = store_dir is not None
         self._in_memory = in_memory
+        self._writable = writable
+        self._store_dir = store_dir
         parent = store_dir.parent if store_dir is not None else None
         try:
             self.root = Path(tempfile.mkdtemp(prefix=".ctlkg-versions-", dir=parent))
@@ -33,12 +37,20 @@ class Checkpoints:
         self.number = 0
 
     def publish(self) -> Version:
-        """A new version holding the master as it is now."""
+        """A new version holding the master as it is now. A read-only master on disk is its own version
+        (nobody writes to it); only its default graph is copied, when the workers keep it in memory."""
         self.number += 1
+        plain = None
+        if self._on_disk and self._in_memory:
+            plain = self.root / f"v{self.number}.default.nt"
+            self._master.dump(str(plain), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        if self._on_disk and not self._writable:
+            assert self._store_dir is not None
+            return Version(self.number, str(self._store_dir), "store", str(plain) if plain else None)
         if self._on_disk:
             path = self.root / f"v{self.number}"
             self._master.backup(str(path))
-            return Version(self.number, str(path), "store", self._in_memory)
+            return Version(self.number, str(path), "store", str(plain) if plain else None)
         path = self.root / f"v{self.number}.nq"
         self._master.dump(str(path), format=ox.RdfFormat.N_QUADS)
         return Version(self.number, str(path), "nquads")
@@ -46,7 +58,7 @@ class Checkpoints:
     def prune(self, keep: set[int]) -> None:
         """Remove the versions no worker has open any more (a worker holds files of the one it opened)."""
         for path in self.root.iterdir():
-            number = int(path.name.removeprefix("v").removesuffix(".nq") or 0)
+            number = int(path.name.removeprefix("v").split(".")[0] or 0)
             if number not in keep and number != self.number:
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)

@@ -145,25 +145,23 @@ class Engine:
     def open(self, header: dict[str, Any]) -> dict[str, Any]:
         """Open a published version: an N-Quads file into memory, or a store directory read-only (and
         copied into memory when asked)."""
-        path, kind = str(header["path"]), header["kind"]
+        path, kind, plain = str(header["path"]), header["kind"], header.get("plain")
         self.store = self.plain = None  # the old version's memory goes before the new one comes
-        in_memory = kind == "nquads" or bool(header.get("in_memory"))
         if kind == "nquads":
             store = ox.Store()
             store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
         else:
             store = ox.Store.read_only(path)
-            if in_memory:
-                copied = ox.Store()
-                copied.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS)
-                store = copied
         self.store, self.version = store, int(header["version"])
         default = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
         self.materialised = next(iter(default), None) is not None
-        if in_memory and self.materialised:
-            default_only = store.dump(format=NTRIPLES, from_graph=ox.DefaultGraph()) or b""
+        if plain is not None:
             self.plain = ox.Store()
-            self.plain.bulk_load(default_only, format=NTRIPLES)
+            self.plain.bulk_load(path=str(plain), format=NTRIPLES)
+        elif kind == "nquads" and self.materialised:
+            self.plain = ox.Store()
+            self.plain.bulk_load(store.dump(format=NTRIPLES, from_graph=ox.DefaultGraph()) or b"",
+                                 format=NTRIPLES)
         return {"ok": True, "version": self.version, "materialised": self.materialised}
 
     def _default(self, header: dict[str, Any], query: str) -> list[Any] | None:

@@ -46,12 +46,13 @@ class FencedBackend:
     name = "embedded"
 
     def __init__(
-        self, master: ox.Store, pool: Pool, checkpoints: Checkpoints | None, *, timeout: float
+        self, master: ox.Store, pool: Pool, checkpoints: Checkpoints, *, timeout: float, writable: bool
     ) -> None:
         self._master = master
         self.pool = pool
         self._checkpoints = checkpoints
         self._timeout = timeout
+        self._writable = writable
 
     def _call(self, header: dict[str, Any], timeout: float | None = None) -> tuple[dict[str, Any], bytes]:
         return self.pool.call({"op": "query", **header}, timeout=timeout or self._timeout)
@@ -118,7 +119,7 @@ class FencedBackend:
 
     def replace_graphs(self, graphs: Mapping[str, list[ox.Triple]]) -> None:
         """Write the master in one transaction (the default graph's union with it), then publish it."""
-        if self._checkpoints is None:
+        if not self._writable:
             raise BackendError("this store was opened read-only")
         try:
             self._master.update(replacing_update(graphs) + " ;\n" + default_graph_update())
@@ -129,8 +130,7 @@ class FencedBackend:
 
     def close(self) -> None:
         self.pool.close()
-        if self._checkpoints is not None:
-            self._checkpoints.cleanup()
+        self._checkpoints.cleanup()
         with suppress(RuntimeError):  # a read-only store has nothing to flush, and says so
             self._master.flush()
 

@@ -58,10 +58,12 @@ class Version:
     number: int
     path: str
     kind: str  # "nquads" or "store"
-    in_memory: bool = False
+    #: N-Triples of the default graph, loaded into each worker's memory (``--in-memory``); the store itself
+    #: stays on disk for the queries that name graphs.
+    plain: str | None = None
 
     def request(self) -> dict[str, Any]:
-        return {"op": "open", "path": self.path, "kind": self.kind, "in_memory": self.in_memory,
+        return {"op": "open", "path": self.path, "kind": self.kind, "plain": self.plain,
                 "version": self.number}
 
 
@@ -80,6 +82,8 @@ class Limits:
 class Worker:
     process: subprocess.Popen[bytes]
     version: int = -1
+    #: Resident bytes once the data is open: a query's ceiling counts what it adds to this.
+    baseline: int = 0
     busy_since: float | None = None
     long: bool = False
     #: Why the pool killed it ("timeout", "memory", "budget", "long"); None when it died by itself.
@@ -177,12 +181,14 @@ class Pool:
         self.fence = reply
         if self._version is not None:
             self._open(worker, self._version, deadline)
+        worker.baseline = worker.rss()
 
     def _open(self, worker: Worker, version: Version, deadline: float) -> None:
         reply, _ = self._exchange(worker, version.request(), b"", deadline)
         if not reply.get("ok"):
             raise BackendError(f"a worker could not open the data: {reply.get('message')}")
         worker.version = version.number
+        worker.baseline = worker.rss()
 
     def _replace(self) -> None:
         """Start a worker in the background to take a dead one's slot."""
@@ -329,7 +335,7 @@ class Pool:
         limits = self.limits
         if worker.killed == "memory":
             return QueryOutOfMemory(f"the query needed more than the {limits.worker_memory // 1_000_000} MB "
-                                    "a query may use, and was stopped")
+                                    "a query may use beyond the data, and was stopped")
         if worker.killed == "budget":
             return QueryOutOfMemory(f"the service was over its memory budget of "
                                     f"{limits.total_memory // 1_000_000} MB; this query used the most "
@@ -363,7 +369,7 @@ class Pool:
             now = time.monotonic()
             sizes = {worker: worker.rss() for worker in busy}
             for worker, rss in sizes.items():
-                if rss > limits.worker_memory:
+                if rss - worker.baseline > limits.worker_memory:
                     worker.kill("memory")
             total = _own_rss() + sum(sizes.values()) + sum(worker.rss() for worker in idle)
             if total > limits.total_memory and sizes:
