@@ -45,8 +45,9 @@ class Settings:
     result_cache_bytes: int = 64_000_000
     #: Memory a query may add to its worker's (resident bytes, beyond the data it holds) before it is stopped.
     worker_memory_bytes: int = 300_000_000
-    #: Memory the whole service (web process and workers) may use; past it the largest query is stopped.
-    memory_budget_bytes: int = 1_400_000_000
+    #: Memory the service's queries may add together (web process and workers, beyond the data they hold
+    #: once started); past it the query that added the most is stopped.
+    memory_budget_bytes: int = 1_000_000_000
     #: Queries running longer than ``long_query_seconds`` that may run at once; the other query slots stay
     #: free for short queries. At most ``max_concurrent_queries - 1``.
     max_long_queries: int = 2

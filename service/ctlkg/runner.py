@@ -1,8 +1,9 @@
 """Running blocking backend calls off the event loop, under a time limit and a concurrency cap.
 
-A query that overruns cannot be killed inside pyoxigraph, so we stop *waiting* at the deadline and
-answer 503; the thread keeps its slot until it really ends, so runaway queries cannot pile up and
-starve the others: once every slot is held, new queries wait (until their own deadline) for one.
+On the embedded store the calls wait for the engine's worker pool, which stops a query at its deadline
+itself (``ctlkg.engine.pool``); the runner then only adds a grace period. For a remote engine we stop
+*waiting* at the deadline and answer; the thread keeps its slot until the HTTP call ends, so runaway
+queries cannot pile up: once every slot is held, new queries wait (until their own deadline) for one.
 """
 
 from __future__ import annotations

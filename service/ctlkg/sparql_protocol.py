@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ctlkg import lexer, negotiation, operation, results, service_description
+from ctlkg import errors, lexer, negotiation, operation, results, service_description
 from ctlkg.backend import Backend, Limits
 from ctlkg.base_url import public_base
 from ctlkg.config import Settings
@@ -68,7 +68,8 @@ def refuse_services(outline: lexer.Outline, allowlist: tuple[str, ...], *, fence
     failed SILENT call yield one empty solution. A remote engine has its network: everything is refused."""
     for target in outline.services:
         if target not in allowlist and not (fenced and target in outline.silent_services):
-            shown = f"<{target}>" if target and not target.startswith("?") else (target or "(missing)")
+            named = target and not target.startswith("?")
+            shown = f"<{errors.clip(target)}>" if named else errors.clip(target or "(missing)")
             raise QueryRefused(f"SERVICE {shown} is not allowed here; this server calls no outside endpoint "
                                "that is not on its allow-list")
 
@@ -103,7 +104,7 @@ class Protocol:
         except ValueError:
             seconds = 0.0
         if not seconds > 0:
-            raise QueryRefused(f"timeout must be a positive number of seconds, not {given!r}")
+            raise QueryRefused(f"timeout must be a positive number of seconds, not {errors.shown(given)}")
         return min(seconds, self.settings.query_timeout)
 
     async def answer(self, request: Request, op: operation.Operation, query: str) -> Response:

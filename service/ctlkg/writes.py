@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from ctlkg import fastcheck, fastsynergy, namespaces, rules
 from ctlkg.backend import Backend
-from ctlkg.errors import BackendError, Forbidden, QueryRefused, QuerySyntaxError, WriteRefused
+from ctlkg.errors import Forbidden, QueryRefused, QuerySyntaxError, WriteRefused
 from ctlkg.validation import ValidationReport
 
 SOURCES = (namespaces.GRAPH_DATA, namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES)
@@ -106,16 +106,6 @@ def _check_read_only(scratch: ox.Store, current: dict[str, list[ox.Triple]]) -> 
             "only the asserted data can change, and an update writes it through its default graph "
             "(no GRAPH or WITH); this update writes to " + ", ".join(f"<{g}>" for g in touched)
         )
-
-
-def check_syntax(update: str) -> None:
-    """Parse the update (by running it on an empty store) so a typo costs no validation of the data."""
-    try:
-        ox.Store().update(update)
-    except SyntaxError as exc:
-        raise QuerySyntaxError(str(exc)) from exc
-    except (OSError, RuntimeError) as exc:
-        raise BackendError(f"the update failed: {exc}") from exc
 
 
 def _derive(state: ox.Store) -> tuple[list[ox.Triple], list[ox.Triple]]:

@@ -75,7 +75,7 @@ class Limits:
     long_slots: int = 2
     long_after: float = 0.5
     worker_memory: int = 300_000_000
-    total_memory: int = 1_400_000_000
+    total_memory: int = 1_000_000_000
 
 
 @dataclass(eq=False)
@@ -130,6 +130,7 @@ class Pool:
         self._version: Version | None = None
         self._closed = False
         self.fence: dict[str, Any] = {}
+        self._own_baseline = 0
         self.restarts = 0
         self._monitor = threading.Thread(target=self._watch, name="ctlkg-engine-monitor", daemon=True)
 
@@ -139,6 +140,7 @@ class Pool:
         """Publish the first version and start every worker (in parallel; each opens the data at once).
         Without a version the workers hold no data: each request brings its own (the writer's pool)."""
         self._version = version
+        self._own_baseline = _own_rss()
         processes = [self._launch() for _ in range(self.limits.size)]
         for worker in processes:
             self._handshake(worker)
@@ -337,9 +339,9 @@ class Pool:
             return QueryOutOfMemory(f"the query needed more than the {limits.worker_memory // 1_000_000} MB "
                                     "a query may use beyond the data, and was stopped")
         if worker.killed == "budget":
-            return QueryOutOfMemory(f"the service was over its memory budget of "
-                                    f"{limits.total_memory // 1_000_000} MB; this query used the most "
-                                    "and was stopped")
+            return QueryOutOfMemory(f"the queries running together needed more than the service's budget "
+                                    f"of {limits.total_memory // 1_000_000} MB beyond its data; this one "
+                                    "used the most and was stopped")
         if worker.killed == "long":
             return ServerBusy(f"{limits.long_slots} long queries were already running; this one was stopped "
                               f"after {limits.long_after:g} s; try again later")
@@ -371,9 +373,11 @@ class Pool:
             for worker, rss in sizes.items():
                 if rss - worker.baseline > limits.worker_memory:
                     worker.kill("memory")
-            total = _own_rss() + sum(sizes.values()) + sum(worker.rss() for worker in idle)
-            if total > limits.total_memory and sizes:
-                max(sizes, key=sizes.__getitem__).kill("budget")
+            added = {worker: max(rss - worker.baseline, 0) for worker, rss in sizes.items()}
+            total = (max(_own_rss() - self._own_baseline, 0) + sum(added.values())
+                     + sum(max(worker.rss() - worker.baseline, 0) for worker in idle))
+            if total > limits.total_memory and added:
+                max(added, key=added.__getitem__).kill("budget")
             running_long = sum(1 for worker in busy if worker.long)
             for worker in sorted(busy, key=lambda w: w.busy_since or now):
                 started = worker.busy_since
