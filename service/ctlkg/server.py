@@ -40,6 +40,7 @@ from ctlkg.engine.fenced import FencedBackend
 from ctlkg.engine.pool import Limits as PoolLimits
 from ctlkg.engine.pool import Pool
 from ctlkg.errors import ConfigError, CtlkgError, QueryTimeout, UpstreamTimeout
+from ctlkg.http_protocol import JsonErrorsProtocol
 from ctlkg.middleware import AccessLog, BodyLimit, SecurityHeaders
 from ctlkg.result_cache import ResultCache
 from ctlkg.runner import Runner
@@ -202,7 +203,8 @@ def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(settings)
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="info")
+        uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="info",
+                    http=JsonErrorsProtocol)
     except KeyboardInterrupt:
         _leave_abandoned_queries(130)
         raise

@@ -8,6 +8,7 @@ their next query. A read-only master is its own, only, version.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,6 +16,17 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ctlkg.engine.pool import Version
+
+#: Version folders are named for the server's process, so one left by a killed server can be recognised.
+PREFIX = ".ctlkg-versions-"
+
+
+def _remove_orphans(parent: Path) -> None:
+    """Remove the version folders of servers that are gone (killed with no chance to clean up)."""
+    for folder in parent.glob(PREFIX + "*"):
+        pid = folder.name.removeprefix(PREFIX).split("-")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 class Checkpoints:
@@ -29,11 +41,12 @@ class Checkpoints:
         self._in_memory = in_memory
         self._writable = writable
         self._store_dir = store_dir
-        parent = store_dir.parent if store_dir is not None else None
+        parent = store_dir.parent if store_dir is not None else Path(tempfile.gettempdir())
+        _remove_orphans(parent)
         try:
-            self.root = Path(tempfile.mkdtemp(prefix=".ctlkg-versions-", dir=parent))
+            self.root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=parent))
         except OSError:
-            self.root = Path(tempfile.mkdtemp(prefix="ctlkg-versions-"))
+            self.root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
         self.number = 0
 
     def publish(self) -> Version:
