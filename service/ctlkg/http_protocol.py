@@ -35,12 +35,13 @@ class JsonErrorsProtocol(HttpToolsProtocol):
         super().on_headers_complete()
 
     def data_received(self, data: bytes) -> None:
-        if self._in_head:
+        """Fed first: a chunk that holds a whole head (and some body) is fine; a head still open after more
+        than the bound has arrived is refused. httptools then holds at most one chunk past the bound."""
+        super().data_received(data)
+        if self._in_head and not self.transport.is_closing():
             self._head_bytes += len(data)
             if self._head_bytes > MAX_HEAD_BYTES:
                 self.send_400_response(f"the request line and headers are over {MAX_HEAD_BYTES // 1024} KB")
-                return
-        super().data_received(data)
 
     def send_400_response(self, msg: str) -> None:
         payload = body(msg)
