@@ -143,8 +143,8 @@ class Engine:
         raise BackendError(f"unknown request {op!r}")
 
     def open(self, header: dict[str, Any]) -> dict[str, Any]:
-        """Open a published version: an N-Quads file into memory, or a store directory read-only (and
-        copied into memory when asked)."""
+        """Open a published version: an N-Quads file into memory, or a store directory read-only, with its
+        default graph in memory when the version brings it (``--in-memory``)."""
         path, kind, plain = str(header["path"]), header["kind"], header.get("plain")
         self.store = self.plain = None  # the old version's memory goes before the new one comes
         if kind == "nquads":
@@ -155,7 +155,7 @@ class Engine:
         self.store, self.version = store, int(header["version"])
         default = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
         self.materialised = next(iter(default), None) is not None
-        if plain is not None:
+        if plain is not None and self.materialised:
             self.plain = ox.Store()
             self.plain.bulk_load(path=str(plain), format=NTRIPLES)
         elif kind == "nquads" and self.materialised:
