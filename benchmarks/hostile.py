@@ -35,7 +35,8 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _tree(pid: int) -> list[int]:
+def tree(pid: int) -> list[int]:
+    """The server and its workers (and anything they started), from /proc."""
     pids, queue = [], [pid]
     while queue:
         current = queue.pop()
@@ -58,13 +59,13 @@ def _read(path: str) -> str:
 
 
 def tree_rss(pid: int) -> int:
-    sizes = (_read(f"/proc/{member}/statm") for member in _tree(pid))
+    sizes = (_read(f"/proc/{member}/statm") for member in tree(pid))
     return sum(int(text.split()[1]) * PAGE for text in sizes if text)
 
 
 def tree_cpu(pid: int) -> float:
     total = 0
-    for member in _tree(pid):
+    for member in tree(pid):
         stat = _read(f"/proc/{member}/stat")
         if stat:
             fields = stat.rsplit(")", 1)[1].split()

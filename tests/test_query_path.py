@@ -11,7 +11,6 @@ Every server here listens on 127.0.0.1; every loop is bounded in count and time.
 
 from __future__ import annotations
 
-import os
 import statistics
 import threading
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from benchmarks.hostile import tree, tree_cpu, tree_rss
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,56 +33,6 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 JSON = {"Accept": "application/sparql-results+json"}
 CROSS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SORTED_CROSS = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
-PAGE = os.sysconf("SC_PAGE_SIZE")
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-# --- the process tree, read from /proc -----------------------------------------------------------------
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as listing:
-                found += [int(child) for child in listing.read().split()]
-    except OSError:
-        pass
-    return found
-
-
-def tree(pid: int) -> list[int]:
-    """The server and its workers (and anything they started)."""
-    pids, queue = [], [pid]
-    while queue:
-        current = queue.pop()
-        pids.append(current)
-        queue += _children(current)
-    return pids
-
-
-def tree_rss(pid: int) -> int:
-    total = 0
-    for member in tree(pid):
-        try:
-            with open(f"/proc/{member}/statm", encoding="ascii") as statm:
-                total += int(statm.read().split()[1]) * PAGE
-        except (OSError, ValueError):
-            pass
-    return total
-
-
-def tree_cpu(pid: int) -> float:
-    """CPU seconds of the server, the workers it has reaped, and those alive now."""
-    total = 0
-    for member in tree(pid):
-        try:
-            with open(f"/proc/{member}/stat", encoding="ascii") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    return total / TICKS
 
 
 # --- servers ------------------------------------------------------------------------------------------

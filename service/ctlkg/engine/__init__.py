@@ -2,7 +2,12 @@
 in a worker process that the operating system fences (no sockets, no files outside the store and the
 Python installation) and that the pool kills when it passes its time limit or its memory ceiling.
 
-The web process keeps the master store, applies validated writes to it and publishes a checkpoint that the
-workers reopen; it never evaluates a client's SPARQL text itself. May import ``ctlkg.errors``,
-``ctlkg.namespaces`` and, inside the worker for writes only, ``ctlkg.writes``; nothing from the web layer.
+The web process keeps the master store, applies validated writes to it and publishes a version that the
+workers reopen; it never evaluates a client's SPARQL text itself.
+
+Modules: ``pool`` (workers, deadlines, memory, the long-query lane), ``worker`` and ``evaluate`` (what runs in
+a worker), ``fence`` (seccomp and Landlock), ``framing`` (the pipe protocol), ``checkpoint`` (published
+versions), ``fenced`` (the Backend over the pool), ``writer`` and ``trial`` (writes tried in a worker).
+May import the store layer (``backend``, ``namespaces``, ``errors``, ``lexer``, ``negotiation``'s kinds,
+``writes``); nothing from the web layer (routes, pages, middleware).
 """
