@@ -229,7 +229,9 @@ def ctlkg_server(store_dir: Path, log: Path, *, in_memory: bool) -> AbstractCont
     if in_memory:
         command.append("--in-memory")
     name = "ctlkg-memory" if in_memory else "ctlkg-disk"
-    return servers.running(name, command, "/sparql", port, log, env={"CTLKG_RESULT_CACHE_BYTES": "0", "CTLKG_MAX_ROWS": "10000000"})
+    # Every answer computed, and none cut at the row cap: Oxigraph server sends every row.
+    env = {"CTLKG_RESULT_CACHE_BYTES": "0", "CTLKG_MAX_ROWS": "10000000"}
+    return servers.running(name, command, "/sparql", port, log, env=env)
 
 
 def _oxigraph_command(port: int, location: Path | None) -> list[str]:
