@@ -32,6 +32,11 @@ ALL_GRAPHS: tuple[str, ...] = (
 )
 
 
+def row(solution: ox.QuerySolution, names: list[str]) -> Row:
+    """One solution as a Row: the bound variables only."""
+    return {name: term for name in names if (term := solution[name]) is not None}
+
+
 def default_graph_iris(*, inferred: bool = True) -> tuple[str, ...]:
     """The graphs whose union is the default graph: ontology and data, plus what is derived from them (the
     inferences and the synergies computed over them) unless asked not."""

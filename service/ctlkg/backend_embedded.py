@@ -21,6 +21,7 @@ from ctlkg.backend import (
     Triples,
     default_graph_iris,
     replacing_update,
+    row,
 )
 from ctlkg.errors import BackendError, QuerySyntaxError, QueryTimeout
 
@@ -39,10 +40,6 @@ def _nodes(iris: Iterable[str]) -> list[GraphName]:
 
 def _named(iris: Iterable[str]) -> list[ox.NamedNode | ox.BlankNode]:
     return [ox.NamedNode(iri) for iri in iris]
-
-
-def _row(solution: ox.QuerySolution, names: list[str]) -> Row:
-    return {name: term for name in names if (term := solution[name]) is not None}
 
 
 class EmbeddedBackend:
@@ -91,7 +88,7 @@ class EmbeddedBackend:
         if not isinstance(result, ox.QuerySolutions):
             raise QuerySyntaxError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [_row(s, names) for s in result]
+        return [row(s, names) for s in result]
 
     def construct(
         self, query: str, *, inferred: bool = True, bindings: Bindings | None = None
@@ -125,7 +122,7 @@ class EmbeddedBackend:
                 return Triples(triples, truncated)
             names = [v.value for v in result.variables]
             solutions, truncated = _take(result, limits.max_rows, deadline)
-            return Solutions(names, [_row(s, names) for s in solutions], truncated)
+            return Solutions(names, [row(s, names) for s in solutions], truncated)
         except (OSError, RuntimeError) as exc:
             raise BackendError(str(exc)) from exc
 

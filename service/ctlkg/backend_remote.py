@@ -25,6 +25,7 @@ from ctlkg.backend import (
     Triples,
     default_graph_iris,
     replacing_update,
+    row,
 )
 from ctlkg.errors import BackendError, QuerySyntaxError, UpstreamTimeout
 
@@ -61,10 +62,6 @@ def _parse(response: httpx.Response) -> ox.QuerySolutions | ox.QueryBoolean | li
         return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     except SyntaxError as exc:
         raise BackendError(f"the endpoint's answer does not parse: {exc}") from exc
-
-
-def _row(solution: ox.QuerySolution, names: list[str]) -> Row:
-    return {name: term for name in names if (term := solution[name]) is not None}
 
 
 class RemoteBackend:
@@ -123,7 +120,7 @@ class RemoteBackend:
         if not isinstance(result, ox.QuerySolutions):
             raise QuerySyntaxError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [_row(s, names) for s in result]
+        return [row(s, names) for s in result]
 
     def construct(
         self, query: str, *, inferred: bool = True, bindings: Bindings | None = None
@@ -153,7 +150,7 @@ class RemoteBackend:
         for solution in result:
             if len(rows) == limits.max_rows:
                 return Solutions(names, rows, truncated=True)
-            rows.append(_row(solution, names))
+            rows.append(row(solution, names))
         return Solutions(names, rows)
 
     def graph(self, iri: str) -> list[ox.Triple]:

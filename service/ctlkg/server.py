@@ -63,6 +63,7 @@ def pool_limits(settings: Settings) -> PoolLimits:
 
 def _fenced(settings: Settings) -> FencedBackend:
     """The master store in this process, its versions for the workers, and the workers."""
+    writable = settings.store_dir is None or settings.write_token is not None
     if settings.store_dir is None:
         # Not validated here: `ctlkg validate`, `ctlkg build` and CI are the gates, and start-up stays quick.
         log.info("compiling the shipped data (parse, reason, synergies) into an in-memory store")
@@ -73,7 +74,6 @@ def _fenced(settings: Settings) -> FencedBackend:
     else:
         # Without a token nobody writes: the workers open the built store itself, read-only, beside this
         # process. With one, they open backups of it (see engine.checkpoint).
-        writable = settings.write_token is not None
         master = store.open_store(settings.store_dir, read_only=not writable)
         if writable and not has_default_graph(master):
             master.update(default_graph_update())
@@ -90,7 +90,6 @@ def _fenced(settings: Settings) -> FencedBackend:
     log.info("%d query workers up (network fenced: %s, files fenced: %s%s)", settings.max_concurrent_queries,
              pool.fence.get("network_fenced"), pool.fence.get("files_fenced"),
              f"; {pool.fence['detail']}" if pool.fence.get("detail") else "")
-    writable = settings.store_dir is None or settings.write_token is not None
     return FencedBackend(master, pool, checkpoints, timeout=settings.query_timeout, writable=writable)
 
 

@@ -82,6 +82,8 @@ class Protocol:
         self.backend = backend
         self.runner = runner
         self.answers = answers
+        #: The embedded store's workers write answers themselves, and cannot reach the network.
+        self.native = backend if isinstance(backend, FencedBackend) else None
 
     async def sparql(self, request: Request) -> Response:
         """Answer a query (GET, POST form, POST direct); with no query, describe the service."""
@@ -112,7 +114,7 @@ class Protocol:
         refuse_too_complex(outline, self.settings)
         if outline.is_update:
             raise QueryRefused(READ_ONLY)
-        fenced = isinstance(self.backend, FencedBackend) and not self.settings.service_allowlist
+        fenced = self.native is not None and not self.settings.service_allowlist
         refuse_services(outline, self.settings.service_allowlist, fenced=fenced)
         accept, format_name = request.headers.get("accept"), op.all("format")
         kind = KINDS.get(outline.form or "")
@@ -134,12 +136,6 @@ class Protocol:
                 return self._response(kept, "hit")
         generation = self.answers.generation
 
-        native = self.backend if isinstance(self.backend, FencedBackend) else None
-        offers: dict[Kind, str | None] = {
-            k: media if k == kind and media else negotiation.choose(k, accept=accept, format_name=format_name)
-            for k in ("solutions", "boolean", "triples")
-        }
-
         def work() -> tuple[bytes, str, bool]:
             result = self.backend.run(query, dataset=dataset, limits=limits, base_iri=base_iri)
             chosen = media or negotiation.choose(results.kind_of(result), accept=accept,
@@ -149,9 +145,14 @@ class Protocol:
             truncated = bool(getattr(result, "truncated", False))
             return results.serialize(result, chosen), chosen, truncated
 
-        if native is not None:  # the engine writes the answer itself, in its worker; no thread here
-            body, chosen, truncated = await native.aanswer(query, dataset=dataset, limits=limits,
-                                                           base_iri=base_iri, media=offers)
+        if self.native is not None:  # the engine writes the answer itself, in its worker; no thread here
+            offers: dict[Kind, str | None] = {
+                k: media if k == kind and media
+                else negotiation.choose(k, accept=accept, format_name=format_name)
+                for k in ("solutions", "boolean", "triples")
+            }
+            body, chosen, truncated = await self.native.aanswer(query, dataset=dataset, limits=limits,
+                                                                base_iri=base_iri, media=offers)
         else:
             body, chosen, truncated = await self.runner.run(work, timeout=timeout)
         answer = Answer(body, chosen, truncated)

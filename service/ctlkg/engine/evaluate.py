@@ -13,8 +13,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ctlkg import namespaces
-from ctlkg.backend import default_graph_iris
+from ctlkg import lexer, namespaces
+from ctlkg.backend import default_graph_iris, has_default_graph
 from ctlkg.errors import BackendError, NotAcceptable, QuerySyntaxError
 
 TSV = ox.QueryResultsFormat.TSV
@@ -153,8 +153,7 @@ class Engine:
         else:
             store = ox.Store.read_only(path)
         self.store, self.version = store, int(header["version"])
-        default = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-        self.materialised = next(iter(default), None) is not None
+        self.materialised = has_default_graph(store)
         if plain is not None and self.materialised:
             self.plain = ox.Store()
             self.plain.bulk_load(path=str(plain), format=NTRIPLES)
@@ -170,8 +169,6 @@ class Engine:
             return [ox.NamedNode(iri) for iri in given]
         if self.materialised or header.get("named_graphs") is not None:
             return None
-        from ctlkg import lexer
-
         # An older store without the materialised union: name our graphs, unless the query has FROM.
         return None if lexer.outline(query).names_dataset else [ox.NamedNode(iri) for iri in OURS]
 

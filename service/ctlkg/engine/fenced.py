@@ -25,6 +25,7 @@ from ctlkg.backend import (
     default_graph_iris,
     default_graph_update,
     replacing_update,
+    row,
 )
 from ctlkg.engine.checkpoint import Checkpoints
 from ctlkg.engine.pool import Pool
@@ -111,7 +112,7 @@ class FencedBackend:
         if isinstance(parsed, ox.QueryBoolean):
             return Boolean(bool(parsed))
         names = [v.value for v in parsed.variables]
-        return Solutions(names, [_row(s, names) for s in parsed], truncated)
+        return Solutions(names, [row(s, names) for s in parsed], truncated)
 
     def graph(self, iri: str) -> list[ox.Triple]:
         quads = self._master.quads_for_pattern(None, None, None, ox.NamedNode(iri))
@@ -147,15 +148,11 @@ def _protocol(
     return header
 
 
-def _row(solution: ox.QuerySolution, names: list[str]) -> Row:
-    return {name: term for name in names if (term := solution[name]) is not None}
-
-
 def _rows(body: bytes) -> list[Row]:
     parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
     assert isinstance(parsed, ox.QuerySolutions)
     names = [v.value for v in parsed.variables]
-    return [_row(s, names) for s in parsed]
+    return [row(s, names) for s in parsed]
 
 
 def _triples(body: bytes) -> list[ox.Triple]:

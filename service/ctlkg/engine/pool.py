@@ -214,19 +214,26 @@ class Pool:
 
     # -- calls ------------------------------------------------------------------------------------
 
+    def _take_idle_locked(self) -> Worker | None:
+        """An idle worker, now busy; None when there is none. Call with the lock held."""
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.process.poll() is None:
+                worker.busy_since, worker.long, worker.killed = time.monotonic(), False, None
+                self._busy.add(worker)
+                self._cond.notify_all()  # wakes the monitor
+                return worker
+            self._respawn_locked()  # died while idle (the kernel's OOM killer, say)
+        return None
+
     def _acquire(self, deadline: float) -> Worker:
         with self._cond:
             while True:
                 if self._closed:
                     raise ServerBusy("the server is shutting down")
-                while self._idle:
-                    worker = self._idle.pop()
-                    if worker.process.poll() is None:
-                        worker.busy_since, worker.long, worker.killed = time.monotonic(), False, None
-                        self._busy.add(worker)
-                        self._cond.notify_all()  # wakes the monitor
-                        return worker
-                    self._respawn_locked()  # died while idle (the kernel's OOM killer, say)
+                worker = self._take_idle_locked()
+                if worker is not None:
+                    return worker
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise ServerBusy("every query slot stayed busy until this query's time limit; "
@@ -236,15 +243,7 @@ class Pool:
     def _try_acquire(self) -> Worker | None:
         """A free worker at once, or None (then ``_acquire`` waits for one in a thread)."""
         with self._cond:
-            while self._idle and not self._closed:
-                worker = self._idle.pop()
-                if worker.process.poll() is None:
-                    worker.busy_since, worker.long, worker.killed = time.monotonic(), False, None
-                    self._busy.add(worker)
-                    self._cond.notify_all()
-                    return worker
-                self._respawn_locked()
-        return None
+            return None if self._closed else self._take_idle_locked()
 
     def _respawn_locked(self) -> None:
         self._starting += 1
@@ -263,14 +262,18 @@ class Pool:
                     self._respawn_locked()
             self._cond.notify_all()
 
-    def _exchange(
-        self, worker: Worker, header: dict[str, Any], body: bytes, deadline: float
-    ) -> tuple[dict[str, Any], bytes]:
+    @staticmethod
+    def _send(worker: Worker, header: dict[str, Any], body: bytes) -> None:
         assert worker.process.stdin is not None
         try:
             framing.write(worker.process.stdin, header, body)  # type: ignore[arg-type]
         except (BrokenPipeError, ConnectionResetError, ValueError) as exc:
             raise framing.WorkerGone(str(exc)) from exc
+
+    def _exchange(
+        self, worker: Worker, header: dict[str, Any], body: bytes, deadline: float
+    ) -> tuple[dict[str, Any], bytes]:
+        self._send(worker, header, body)
         return framing.read(worker.fd, deadline)
 
     def call(
@@ -285,8 +288,7 @@ class Pool:
                 self._open(worker, version, deadline)
             reply, payload = self._exchange(worker, header, body, deadline)
         except TimeoutError as exc:
-            worker.kill("timeout")
-            raise QueryTimeout(f"the query ran past its time limit of {timeout:g} s and was stopped") from exc
+            raise _overran(worker, timeout) from exc
         except (framing.WorkerGone, OSError, ValueError) as exc:
             _reap(worker)
             raise self._failure(worker) from exc
@@ -308,16 +310,11 @@ class Pool:
             version = self._version
             if version is not None and worker.version != version.number:
                 await asyncio.to_thread(self._open, worker, version, deadline)
-            assert worker.process.stdin is not None
-            try:
-                framing.write(worker.process.stdin, header, body)  # type: ignore[arg-type]
-            except (BrokenPipeError, ConnectionResetError, ValueError) as exc:
-                raise framing.WorkerGone(str(exc)) from exc
+            self._send(worker, header, body)
             reply, payload = await asyncio.wait_for(framing.aread(worker.fd),
                                                     max(deadline - time.monotonic(), 0))
         except TimeoutError as exc:
-            worker.kill("timeout")
-            raise QueryTimeout(f"the query ran past its time limit of {timeout:g} s and was stopped") from exc
+            raise _overran(worker, timeout) from exc
         except asyncio.CancelledError:
             worker.kill("cancelled")  # its answer would be read by the next query otherwise
             raise
@@ -389,6 +386,12 @@ class Pool:
                 else:
                     worker.kill("long")
             time.sleep(TICK)
+
+
+def _overran(worker: Worker, timeout: float) -> QueryTimeout:
+    """Stop a worker past its deadline (the evaluation ends with it) and say so."""
+    worker.kill("timeout")
+    return QueryTimeout(f"the query ran past its time limit of {timeout:g} s and was stopped")
 
 
 def _reap(worker: Worker) -> None:
