@@ -54,37 +54,64 @@ def read(fd: int, deadline: float | None = None) -> tuple[dict[str, Any], bytes]
     return header, _exactly(fd, size, deadline) if size else b""
 
 
-async def aread(fd: int) -> tuple[dict[str, Any], bytes]:
-    """``read`` for the event loop: waits for the pipe without a thread (the caller bounds it in time)."""
+async def aread(fd: int, timeout: float) -> tuple[dict[str, Any], bytes]:
+    """``read`` for the event loop: one reader on the pipe and one timer, no thread and no task (a query's
+    round trip is a fraction of a millisecond, and ``asyncio.wait_for`` would cost a good part of it).
+    TimeoutError when ``timeout`` seconds pass before the whole message is in."""
     loop = asyncio.get_running_loop()
-    buffer = bytearray()
+    done: asyncio.Future[tuple[dict[str, Any], bytes]] = loop.create_future()
+    message = _Message()
 
-    async def exactly(count: int) -> bytes:
-        while len(buffer) < count:
-            ready: asyncio.Future[None] = loop.create_future()
-            loop.add_reader(fd, _wake, ready)
-            try:
-                await ready
-            finally:
-                loop.remove_reader(fd)
+    def readable() -> None:
+        try:
             chunk = os.read(fd, 1 << 20)
             if not chunk:
                 raise WorkerGone("the pipe was closed")
-            buffer.extend(chunk)
-        taken = bytes(buffer[:count])
-        del buffer[:count]
-        return taken
+            whole = message.feed(chunk)
+        except (WorkerGone, OSError, ValueError) as exc:
+            _settle(done, exc)
+            return
+        if whole is not None:
+            _settle(done, whole)
 
-    head, size = _SIZES.unpack(await exactly(_SIZES.size))
-    header = json.loads(await exactly(head))
-    if not isinstance(header, dict):
-        raise WorkerGone("a message header is not a JSON object")
-    body = await exactly(size) if size else b""
-    if buffer:
-        raise WorkerGone("the worker sent more than one answer")
-    return header, body
+    loop.add_reader(fd, readable)
+    timer = loop.call_later(timeout, _settle, done, TimeoutError("no answer before the deadline"))
+    try:
+        return await done
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
 
 
-def _wake(ready: asyncio.Future[None]) -> None:
-    if not ready.done():
-        ready.set_result(None)
+class _Message:
+    """Bytes in, one message out once all of it has arrived."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.sizes: tuple[int, int] | None = None
+
+    def feed(self, chunk: bytes) -> tuple[dict[str, Any], bytes] | None:
+        self.buffer += chunk
+        if self.sizes is None:
+            if len(self.buffer) < _SIZES.size:
+                return None
+            self.sizes = _SIZES.unpack_from(self.buffer)
+        head, size = self.sizes
+        end = _SIZES.size + head + size
+        if len(self.buffer) < end:
+            return None
+        if len(self.buffer) > end:
+            raise WorkerGone("the worker sent more than one answer")
+        header = json.loads(self.buffer[_SIZES.size:_SIZES.size + head])
+        if not isinstance(header, dict):
+            raise WorkerGone("a message header is not a JSON object")
+        return header, bytes(self.buffer[_SIZES.size + head:])
+
+
+def _settle(done: asyncio.Future[Any], outcome: Any) -> None:
+    if done.done():
+        return
+    if isinstance(outcome, BaseException):
+        done.set_exception(outcome)
+    else:
+        done.set_result(outcome)
