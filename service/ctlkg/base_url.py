@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pyoxigraph as ox
 from starlette.requests import Request
 
@@ -15,7 +17,12 @@ def public_base(request: Request, settings: Settings) -> str:
     A Host header that makes no valid IRI is the client's mistake (400), not a crash later on.
     """
     base = settings.base_url or str(request.base_url)
-    base = base if base.endswith("/") else base + "/"
+    return _checked(base if base.endswith("/") else base + "/")
+
+
+@functools.lru_cache(maxsize=64)
+def _checked(base: str) -> str:
+    """The base, once known to be an IRI (a server sees the same few hosts; a refused one is not kept)."""
     try:
         ox.NamedNode(base)
     except ValueError as exc:

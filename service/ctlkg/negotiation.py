@@ -6,6 +6,7 @@ anything (or sends no Accept) gets.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Literal, TypeAlias
 
@@ -120,6 +121,10 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
     return chosen
 
 
+_remembered = functools.lru_cache(maxsize=256)(negotiate)
+_WITH_HTML: dict[Kind, tuple[str, ...]] = {kind: (*offers, HTML) for kind, offers in OFFERS.items()}
+
+
 def canonical(media_type: str, kind: Kind = "solutions") -> str:
     """The type we send for an accepted one: application/json means SPARQL JSON results for a table,
     JSON-LD for a graph; the other aliases mean one thing each.
@@ -148,6 +153,7 @@ def choose(
     names = [name for name in names if name.strip()]
     if names:
         return next((media for name in names if (media := _named(name, kind)) is not None), None)
-    offers = (*OFFERS[kind], HTML) if html else OFFERS[kind]
-    picked = negotiate(accept, offers)
+    offers = _WITH_HTML[kind] if html else OFFERS[kind]
+    # Clients send the same few Accept headers: those are negotiated once (a long one, every time).
+    picked = (_remembered if accept is None or len(accept) <= 256 else negotiate)(accept, offers)
     return None if picked is None else canonical(picked, kind)

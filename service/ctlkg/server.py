@@ -166,6 +166,8 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         # No Swagger UI or ReDoc: they load scripts from a CDN and inline; /openapi.json is the API's doc.
         docs_url=None,
         redoc_url=None,
+        # No OpenTelemetry: nothing leaves the server, and asking whether it is on costs every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.backend = backend
