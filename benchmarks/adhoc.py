@@ -5,11 +5,13 @@
 
 The named-query benchmark (bench.py) measures what the service was built for; this one asks what a person
 would type into a SPARQL editor, to see what the service's HTTP layer costs over the engine it wraps. The
-systems run one at a time on loopback (two servers at once would measure each other): the service on the
+four systems run side by side on loopback, and each query is asked of each in turn, so that the load of this
+shared machine falls on all of them alike: the service on the
 built store (no kept answers: CTLKG_RESULT_CACHE_BYTES=0 and ``Cache-Control: no-cache``), on disk and in
 memory, and Oxigraph server with the union of the same four graphs as its default graph, on disk and in
 memory. Each query runs once to warm up, then ``--reps`` times; medians are compared disk with disk and
-memory with memory. Data, store and the Oxigraph disk store are kept under build/adhoc/ for the next run.
+memory with memory (the default: 15 requests). Data, store and the Oxigraph disk store are kept under
+build/adhoc/ for the next run.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import statistics
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -269,34 +271,47 @@ def _size(query: Query, answer: httpx.Response) -> int | bool:
     return sum(1 for line in answer.text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-def measure(client: httpx.Client, url: str, query: Query, reps: int) -> Measured:
-    """One warm-up, then ``reps`` timed requests; the first failure ends the query for this system."""
-    accept = NTRIPLES if query.form in ("CONSTRUCT", "DESCRIBE") else JSON
-    headers = {"Accept": accept, "Cache-Control": "no-cache"}
-    result = Measured()
+class Asker:
+    """One query against one server: the answer it must give, and each timed request."""
 
-    def ask() -> httpx.Response:
-        answer = client.get(url, params={"query": query.sparql}, headers=headers)
+    def __init__(self, client: httpx.Client, url: str, query: Query) -> None:
+        accept = NTRIPLES if query.form in ("CONSTRUCT", "DESCRIBE") else JSON
+        self.client, self.url, self.query = client, url, query
+        self.headers = {"Accept": accept, "Cache-Control": "no-cache"}
+        self.result = Measured()
+
+    def _ask(self) -> httpx.Response:
+        answer = self.client.get(self.url, params={"query": self.query.sparql}, headers=self.headers)
         answer.raise_for_status()
         return answer
 
-    try:
-        answer = ask()
-        result.size = _size(query, answer)
+    def warm_up(self) -> None:
+        """The first request: what the answer is, and whether it was cut or kept."""
+        answer = self._guarded(self._ask)
+        if answer is None:
+            return
+        self.result.size = _size(self.query, answer)
         notes = []
         if "x-result-truncated" in answer.headers:
             notes.append("truncated " + answer.headers["x-result-truncated"])
         if answer.headers.get("x-cache") == "hit":
             notes.append("served a kept answer")
-        result.note = "; ".join(notes) or None
-        for _ in range(reps):
-            started = time.perf_counter()
-            ask()
-            result.samples_ms.append((time.perf_counter() - started) * 1000)
-    except (httpx.HTTPError, ValueError, KeyError) as exc:
-        detail = exc.response.text[:200] if isinstance(exc, httpx.HTTPStatusError) else ""
-        result.error = f"{type(exc).__name__}: {exc} {detail}".strip()
-    return result
+        self.result.note = "; ".join(notes) or None
+
+    def time_one(self) -> None:
+        if self.result.error is not None:
+            return  # the first failure ends the query for this system
+        started = time.perf_counter()
+        if self._guarded(self._ask) is not None:
+            self.result.samples_ms.append((time.perf_counter() - started) * 1000)
+
+    def _guarded(self, ask: Callable[[], httpx.Response]) -> httpx.Response | None:
+        try:
+            return ask()
+        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            detail = exc.response.text[:200] if isinstance(exc, httpx.HTTPStatusError) else ""
+            self.result.error = f"{type(exc).__name__}: {exc} {detail}".strip()
+            return None
 
 
 def systems(store_dir: Path, work: Path) -> list[System]:
@@ -322,25 +337,40 @@ def systems(store_dir: Path, work: Path) -> list[System]:
 
 
 def run(found: list[System], reps: int) -> None:
-    """Each system alone: start it, ask every query, stop it (the context manager stops it on error too)."""
-    with httpx.Client(timeout=TIMEOUT, trust_env=False) as client:
+    """Every system started, then each query asked of each system in turn, rep after rep: a burst of load
+    on this shared machine then falls on every system alike instead of on whichever ran at that moment.
+    An idle server costs the one being asked almost nothing (the service's threads sleep when no query
+    runs)."""
+    with httpx.Client(timeout=TIMEOUT, trust_env=False) as client, ExitStack() as running:
+        live: list[tuple[System, servers.Server]] = []
         for system in found:
             if system.start is None:
                 print(f"-- {system.label}: skipped ({system.skipped})", flush=True)
                 continue
-            print(f"-- {system.label}", flush=True)
             try:
-                with system.start() as server:
-                    system.startup_s = server.startup
-                    for query in QUERIES:
-                        measured = measure(client, server.url, query, reps)
-                        system.results[query.name] = measured
-                        shown = measured.error or f"{measured.median:9.2f} ms  ({measured.size})"
-                        print(f"   {query.name:26} {shown}", flush=True)
-                    system.rss_mb = server.rss_mb()
+                server = running.enter_context(system.start())
             except RuntimeError as exc:  # did not start (see its log); the others are still worth measuring
                 system.skipped, system.results = f"failed: {exc} (logs in {WORK})", {}
-                print(f"   {system.skipped}", flush=True)
+                print(f"-- {system.label}: {system.skipped}", flush=True)
+                continue
+            system.startup_s = server.startup
+            live.append((system, server))
+            print(f"-- {system.label}: ready in {server.startup:.1f} s", flush=True)
+        for query in QUERIES:
+            askers = [(system, Asker(client, server.url, query)) for system, server in live]
+            for _, asker in askers:
+                asker.warm_up()
+            for rep in range(reps):
+                turn = rep % len(askers) if askers else 0
+                for _, asker in askers[turn:] + askers[:turn]:  # who goes first rotates
+                    asker.time_one()
+            for system, asker in askers:
+                system.results[query.name] = asker.result
+            shown = "  ".join(f"{system.key} {asker.result.error or f'{asker.result.median:.2f}'}"
+                              for system, asker in askers)
+            print(f"   {query.name:26} {shown}", flush=True)
+        for system, server in live:
+            system.rss_mb = server.rss_mb()
 
 
 def _pairs(found: list[System]) -> list[tuple[System, System]]:
@@ -446,8 +476,9 @@ def report(
 ) -> str:
     """The markdown file: how it was measured, the table, the verdicts and the queries themselves."""
     title = f"# Ad-hoc SPARQL: ctlkg service vs Oxigraph server ({args.clusters} clusters, seed {args.seed})"
-    how = (f"Median of {args.reps} timed requests after one warm-up, in ms, over loopback HTTP (httpx, one "
-           "persistent client, `Cache-Control: no-cache`; the service with `CTLKG_RESULT_CACHE_BYTES=0`). "
+    how = (f"Median of {args.reps} timed requests after one warm-up, in ms, over loopback HTTP (the four "
+           "servers running side by side, each query asked of each in turn; httpx, one persistent client, "
+           "`Cache-Control: no-cache`; the service with `CTLKG_RESULT_CACHE_BYTES=0`). "
            "Oxigraph server serves the same four graphs (ontology, data, inferred, synergies) with "
            "`--union-default-graph` (on disk: `oxigraph load`, then `oxigraph optimize`; in memory: one POST "
            "to /store). *answer* is rows, triples or the boolean; *ratio* is ctlkg / Oxigraph "
@@ -466,7 +497,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--clusters", type=int, default=100)
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--reps", type=int, default=7, help="timed requests per query and system")
+    parser.add_argument("--reps", type=int, default=15, help="timed requests per query and system")
     parser.add_argument("--out", type=Path, default=WORK / "RESULTS-adhoc.md",
                         help="the markdown report; the raw figures go beside it as .json")
     args = parser.parse_args(argv)
