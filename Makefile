@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install serve test check lint typecheck build browser-deps web clean
+.PHONY: install serve test check lint typecheck layers build browser-deps web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ install: $(STAMP) web
 ## Front-end libraries from npm (CodeMirror 6, d3 modules), bundled into the package's static/vendor/
 ## (never committed). One esbuild run writes both bundles, hence the grouped target (&:).
 WEB    := service/web
-VENDOR := service/ctlkg/static/vendor
+VENDOR := service/ctlkg/web/html/static/vendor
 BUNDLES := $(VENDOR)/editor.js $(VENDOR)/charts.js
 web: $(BUNDLES)
 
@@ -37,13 +37,17 @@ browser-deps:
 test: install browser-deps check
 	$(BIN)/pytest
 
-check: lint typecheck
+check: lint typecheck layers
 
 lint: install
 	$(BIN)/ruff check service tests
 
 typecheck: install
 	$(BIN)/mypy
+
+## The import-linter contracts of pyproject.toml: the package's layers.
+layers: install
+	$(BIN)/lint-imports
 
 build: install
 	$(BIN)/ctlkg build --out build/store

@@ -35,7 +35,7 @@ import httpx
 import pyoxigraph as ox
 
 from benchmarks import servers
-from ctlkg import namespaces
+from ctlkg.rdf import namespaces
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "adhoc"

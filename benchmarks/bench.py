@@ -25,7 +25,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from benchmarks import report, servers, workload
-from ctlkg import paths, synth
+from ctlkg.rdf import paths
+from ctlkg.synth import clusters as synth
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "benchmarks"
@@ -50,7 +51,7 @@ def build(data: Path, store_dir: Path, work: Path, reps: int) -> dict[str, Any]:
     runs = []
     for rep in range(reps):
         wall, peak, text = _child(
-            [sys.executable, "-m", "ctlkg.fastbuild", "--data", str(data), "--out", str(store_dir)],
+            [sys.executable, "-m", "ctlkg.build.oxigraph", "--data", str(data), "--out", str(store_dir)],
             work / f"build-{rep}.log",
         )
         stages = {
@@ -70,7 +71,9 @@ def build(data: Path, store_dir: Path, work: Path, reps: int) -> dict[str, Any]:
 REFERENCE = """
 import json, sys, time
 from pathlib import Path
-from ctlkg import graphs, reasoning, validation
+from ctlkg.rdf import sources as graphs
+from ctlkg.reasoning import reference as reasoning
+from ctlkg.shacl import reference as validation
 t = {}
 s = time.perf_counter()
 o, d, sh = graphs.load_ontology(), graphs.load_data([Path(sys.argv[1])]), graphs.load_shapes()

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from ctlkg import namespaces
+from ctlkg.rdf import namespaces
 
 BIN = Path(sys.executable).parent
 ASK = "ASK {}"

@@ -21,9 +21,10 @@ import httpx
 import pyoxigraph as ox
 
 from benchmarks.servers import DEFAULT_GRAPHS
-from ctlkg import named_queries, namespaces, paths
-from ctlkg.backend_embedded import EmbeddedBackend
-from ctlkg.query_params import convert
+from ctlkg.rdf import namespaces, paths
+from ctlkg.sparql import named_queries
+from ctlkg.sparql.embedded import EmbeddedBackend
+from ctlkg.sparql.query_params import convert
 
 JSON = "application/sparql-results+json"
 ACCEPT = f"{JSON}, application/n-triples;q=0.9, text/turtle;q=0.8"

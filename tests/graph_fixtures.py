@@ -6,8 +6,11 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from ctlkg import namespaces, pipeline, store, synergy_graph
-from ctlkg.pipeline import Compiled
+from ctlkg.build import reference as pipeline
+from ctlkg.build import store
+from ctlkg.build.reference import Compiled
+from ctlkg.rdf import namespaces
+from ctlkg.synergy import graph as synergy_graph
 
 
 @cache

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ctlkg import backup
+from ctlkg.build import backup
 from ctlkg.errors import StoreError
 
 CTLKG = str(Path(sys.executable).with_name("ctlkg"))

@@ -23,7 +23,7 @@ from SPARQLWrapper import (
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, Unauthorized
 
 from conftest import Service
-from ctlkg import namespaces, paths
+from ctlkg.rdf import namespaces, paths
 
 CLUSTER = rdflib.URIRef(namespaces.CTL.Cluster)
 PREFIX = f"PREFIX ctl: <{namespaces.CTL}>\n"

@@ -31,8 +31,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib.compare import isomorphic
 
-from ctlkg import namespaces, reasoning, writes
-from ctlkg.backend_embedded import EmbeddedBackend
+from ctlkg.build import writes
+from ctlkg.rdf import namespaces
+from ctlkg.reasoning import reference as reasoning
+from ctlkg.sparql.embedded import EmbeddedBackend
 from live_servers import Live, built_store, copy_store, start
 
 __all__ = ["built_store"]

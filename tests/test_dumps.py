@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import Service
-from ctlkg import exports
-from ctlkg.backend import default_graph_iris
+from ctlkg.build import exports
+from ctlkg.sparql.backend import default_graph_iris
 
 FORMATS = list(exports.FORMATS)
 

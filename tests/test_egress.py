@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from conftest import Service
-from ctlkg import namespaces
+from ctlkg.rdf import namespaces
 from live_servers import Listener, built_store, copy_store, listener, start
 
 __all__ = ["built_store", "listener"]  # fixtures, imported for pytest

@@ -12,21 +12,19 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 import test_shapes
-from ctlkg import (
-    fastbuild,
-    fastcheck,
-    fastsynergy,
-    graphs,
-    namespaces,
-    reasoning,
-    rules,
-    synergy,
-    synergy_graph,
-    synth,
-)
-from ctlkg.backend_embedded import EmbeddedBackend
+from ctlkg.build import oxigraph as fastbuild
 from ctlkg.errors import ValidationFailed
-from ctlkg.validation import ValidationReport, load_ontology, load_shapes, validate
+from ctlkg.rdf import namespaces
+from ctlkg.rdf import sources as graphs
+from ctlkg.reasoning import reference as reasoning
+from ctlkg.reasoning import rules
+from ctlkg.shacl import compiled as fastcheck
+from ctlkg.shacl.reference import ValidationReport, load_ontology, load_shapes, validate
+from ctlkg.sparql.embedded import EmbeddedBackend
+from ctlkg.synergy import blocks as fastsynergy
+from ctlkg.synergy import graph as synergy_graph
+from ctlkg.synergy import scores as synergy
+from ctlkg.synth import clusters as synth
 
 ONTOLOGY, DATA, INFERRED = namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED
 PREFIXES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in namespaces.PREFIXES.items())

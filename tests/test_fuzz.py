@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Service
-from ctlkg import paths
+from ctlkg.rdf import paths
 
 TIME_LIMIT = 5.0
 #: What a request may take beyond the limit: writing the answer, a busy CI machine.

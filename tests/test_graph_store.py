@@ -10,7 +10,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from conftest import Service
-from ctlkg import namespaces, store
+from ctlkg.build import store
+from ctlkg.rdf import namespaces
 
 NT = "application/n-triples"
 AFIL = f"{namespaces.ID}cluster/afil"

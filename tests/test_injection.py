@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from conftest import Service
-from ctlkg import namespaces
+from ctlkg.rdf import namespaces
 
 CLUSTER = f"{namespaces.ID}cluster/afil"
 #: Strings that would show a file's contents or our source leaking.

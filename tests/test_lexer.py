@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctlkg.lexer import outline, where_opening
+from ctlkg.sparql.lexer import outline, where_opening
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ctlkg import config, namespaces
+from ctlkg import config
 from ctlkg.config import Settings, load_settings
+from ctlkg.rdf import namespaces
 from live_servers import Live, built_store, copy_store, start
 
 __all__ = ["built_store"]

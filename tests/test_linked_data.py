@@ -15,10 +15,10 @@ from rdflib.term import Node
 
 import graph_fixtures
 from conftest import Service
-from ctlkg import links, namespaces
-from ctlkg.backend_embedded import EmbeddedBackend
 from ctlkg.config import Settings
-from ctlkg.server import create_app
+from ctlkg.rdf import links, namespaces
+from ctlkg.sparql.embedded import EmbeddedBackend
+from ctlkg.web.app import create_app
 
 ID = namespaces.BASE + "id/"
 CTL = str(namespaces.CTL)
@@ -188,7 +188,7 @@ def test_iris_map_to_local_paths_both_ways() -> None:
 
 
 def test_a_deployment_base_maps_too() -> None:
-    code = "from ctlkg import links; print(links.to_local('http://kg.example.test/base/id/cluster/afil'))"
+    code = "from ctlkg.rdf import links; print(links.to_local('http://kg.example.test/base/id/cluster/afil'))"
     env = {**os.environ, "CTLKG_BASE_IRI": "http://kg.example.test/base/"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "/id/cluster/afil"

@@ -13,11 +13,21 @@ from urllib.parse import parse_qsl, urlsplit
 import pyoxigraph as ox
 import pytest
 
-from ctlkg import backend_remote, paths, query_docs, store
-from ctlkg.backend import Row
-from ctlkg.backend_embedded import EmbeddedBackend
-from ctlkg.named_queries import HeaderError, NamedQuery, ParameterError, bind, load_catalogue, load_query
-from ctlkg.query_params import Param, convert
+from ctlkg.build import store
+from ctlkg.rdf import paths
+from ctlkg.sparql import query_docs
+from ctlkg.sparql import remote as backend_remote
+from ctlkg.sparql.backend import Row
+from ctlkg.sparql.embedded import EmbeddedBackend
+from ctlkg.sparql.named_queries import (
+    HeaderError,
+    NamedQuery,
+    ParameterError,
+    bind,
+    load_catalogue,
+    load_query,
+)
+from ctlkg.sparql.query_params import Param, convert
 from graph_fixtures import compiled, oxigraph_store
 
 ID = "https://w3id.org/lombardia-clusters/id/"
@@ -130,7 +140,7 @@ def test_shared_queries_read_pairs_from_the_synergies_and_miss_none(name: str) -
 
 def test_docs_page_is_up_to_date() -> None:
     page = (paths.ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
-    assert page == query_docs.markdown(catalogue()), "stale: python -m ctlkg.query_docs > docs/queries.md"
+    assert page == query_docs.markdown(catalogue()), "stale: python -m ctlkg.sparql.query_docs > docs/queries.md"
 
 
 # --- rows against the report ------------------------------------------------------------------------------
@@ -284,7 +294,7 @@ def computed_backend() -> EmbeddedBackend:
 
 
 def materialised_backend() -> EmbeddedBackend:
-    """The shared store, with the synergy graph written by ctlkg.synergy_graph."""
+    """The shared store, with the synergy graph written by ctlkg.synergy.graph."""
     return backend()
 
 
@@ -302,7 +312,7 @@ def test_synergies_rank_lgca_first_for_le2c(make: Callable[[], EmbeddedBackend])
 
 
 def test_computed_synergies_count_what_the_materialised_ones_count() -> None:
-    """The SPARQL fallback and ctlkg.synergy agree on the shared items of every pair."""
+    """The SPARQL fallback and ctlkg.synergy.scores agree on the shared items of every pair."""
     materialised = materialised_backend()
     for slug in ("le2c", "tav", "afil"):
         computed = {r["other"]: r["shared_count"]

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from conftest import Service
-from ctlkg import paths
-from ctlkg.named_queries import NamedQuery, load_catalogue
+from ctlkg.rdf import paths
+from ctlkg.sparql.named_queries import NamedQuery, load_catalogue
 
 CLUSTER = "https://w3id.org/lombardia-clusters/id/cluster/"
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctlkg.negotiation import (
+from ctlkg.sparql.negotiation import (
     CSV,
     HTML,
     JSON,

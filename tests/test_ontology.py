@@ -8,7 +8,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SDO, SH, SKOS, VANN, XSD, DefinedNamespace
 
-from ctlkg import graphs, namespaces, paths
+from ctlkg.rdf import namespaces, paths
+from ctlkg.rdf import sources as graphs
 
 ONTOLOGY = URIRef(namespaces.ONTOLOGY_IRI)
 CTL = str(namespaces.CTL)

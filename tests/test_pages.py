@@ -11,9 +11,11 @@ from markupsafe import escape
 
 import graph_fixtures
 from conftest import Service
-from ctlkg import examples, named_queries, ontology_doc, paths, templating
-from ctlkg.backend_embedded import EmbeddedBackend
-from ctlkg.words import WORDS
+from ctlkg.rdf import paths
+from ctlkg.sparql import named_queries
+from ctlkg.sparql.embedded import EmbeddedBackend
+from ctlkg.web.html import examples, ontology_doc, templating
+from ctlkg.web.html.words import WORDS
 
 CLUSTERS = {
     "afil": "Lombardy Intelligent Factory Association",

@@ -31,7 +31,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import Processes, Service
-from ctlkg.synergy import COMBINED, DIMENSIONS
+from ctlkg.synergy.scores import COMBINED, DIMENSIONS
 from test_browser import CHROMEDRIVER, CHROMIUM, FLAGS, WAIT, console_errors
 
 PAGES = ("/network", "/matrices")

@@ -23,7 +23,7 @@ from benchmarks.hostile import tree, tree_cpu, tree_rss
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ctlkg import namespaces
+from ctlkg.rdf import namespaces
 from live_servers import Listener, Live, built_store, copy_store, listener, start
 
 __all__ = ["built_store", "listener"]  # fixtures, imported for pytest

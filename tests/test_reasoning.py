@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, Graph, URIRef
 
-from ctlkg import namespaces
+from ctlkg.rdf import namespaces
 from graph_fixtures import compiled
 
 CTL = namespaces.CTL

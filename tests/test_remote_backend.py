@@ -9,10 +9,11 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import Oxigraph, Service, free_port
-from ctlkg import loader, namespaces, paths
-from ctlkg.backend import Dataset, Limits, Solutions, Triples
-from ctlkg.backend_remote import RemoteBackend, bind
+from ctlkg.build import remote_load as loader
 from ctlkg.errors import BackendError, QuerySyntaxError, UpstreamTimeout
+from ctlkg.rdf import namespaces, paths
+from ctlkg.sparql.backend import Dataset, Limits, Solutions, Triples
+from ctlkg.sparql.remote import RemoteBackend, bind
 
 AFIL = ox.NamedNode(str(namespaces.ID) + "cluster/afil")
 SCRATCH = "http://example.org/ctlkg-test/scratch"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from conftest import Processes
-from ctlkg.result_cache import Answer, ResultCache, bypassed, cacheable
+from ctlkg.sparql.result_cache import Answer, ResultCache, bypassed, cacheable
 
 CTL = "https://w3id.org/lombardia-clusters/ontology#"
 AFIL = "https://w3id.org/lombardia-clusters/id/cluster/afil"

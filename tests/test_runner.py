@@ -11,7 +11,7 @@ import time
 import pytest
 
 from ctlkg.errors import QueryTimeout, UpstreamTimeout
-from ctlkg.runner import Runner
+from ctlkg.sparql.runner import Runner
 
 
 def test_answers_and_times_out() -> None:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from conftest import Service
-from ctlkg import namespaces
+from ctlkg.rdf import namespaces
 
 PAGES = ["/", "/query", "/network", "/matrices", "/id/cluster/afil", "/ontology", "/id/cluster/no-such-cluster",
          "/dumps"]

@@ -8,7 +8,7 @@ import rdflib
 from rdflib import RDF, Namespace, URIRef
 
 from conftest import Service
-from ctlkg import namespaces
+from ctlkg.rdf import namespaces
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

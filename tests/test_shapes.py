@@ -10,7 +10,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from ctlkg.validation import Finding, ValidationReport, load_ontology, load_shapes, validate
+from ctlkg.shacl.reference import Finding, ValidationReport, load_ontology, load_shapes, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "shapes" / "base.ttl"

@@ -16,7 +16,7 @@ import pytest
 import rdflib
 
 from conftest import TOKEN, Processes, Service
-from ctlkg import namespaces, paths
+from ctlkg.rdf import namespaces, paths
 
 PREFIXES = f"PREFIX ctl: <{namespaces.CTL}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 COUNT = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?c a ctl:Cluster }"

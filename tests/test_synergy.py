@@ -10,11 +10,16 @@ import pytest
 from rdflib import RDF, URIRef
 from rdflib.namespace import SKOS
 
-from ctlkg import graphs, namespaces, paths, store, synergy
-from ctlkg.backend import Bindings, Row
-from ctlkg.backend_embedded import EmbeddedBackend
+from ctlkg.build import store
 from ctlkg.errors import NotFound
-from ctlkg.synergy import (
+from ctlkg.rdf import namespaces, paths
+from ctlkg.rdf import sources as graphs
+from ctlkg.sparql.backend import Bindings, Row
+from ctlkg.sparql.embedded import EmbeddedBackend
+from ctlkg.synergy import scores as synergy
+from ctlkg.synergy.graph import GRAPH_SYNERGIES, decimal, load_into_store, materialise, to_graph
+from ctlkg.synergy.queries import ITEMS_QUERY
+from ctlkg.synergy.scores import (
     COMBINED,
     DEFAULT_WEIGHTS,
     DIMENSIONS,
@@ -26,8 +31,6 @@ from ctlkg.synergy import (
     parse_weights,
     score_pairs,
 )
-from ctlkg.synergy_graph import GRAPH_SYNERGIES, decimal, load_into_store, materialise, to_graph
-from ctlkg.synergy_queries import ITEMS_QUERY
 from graph_fixtures import compiled, oxigraph_store
 
 ID = namespaces.BASE + "id/"

@@ -13,11 +13,19 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ctlkg import store, synergy_export
-from ctlkg.backend_embedded import EmbeddedBackend
-from ctlkg.synergy import COMBINED, DIMENSIONS, SynergyError, SynergySet, compute_synergies, parse_weights
-from ctlkg.synergy_cli import synergies
-from ctlkg.synergy_export import number
+from ctlkg.build import store
+from ctlkg.cli.synergies import synergies
+from ctlkg.sparql.embedded import EmbeddedBackend
+from ctlkg.synergy import export as synergy_export
+from ctlkg.synergy.export import number
+from ctlkg.synergy.scores import (
+    COMBINED,
+    DIMENSIONS,
+    SynergyError,
+    SynergySet,
+    compute_synergies,
+    parse_weights,
+)
 from graph_fixtures import compiled, oxigraph_store
 
 

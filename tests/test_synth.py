@@ -10,10 +10,11 @@ import typer
 from rdflib import RDF, Graph, URIRef
 from typer.testing import CliRunner
 
-from ctlkg import graphs, synth
-from ctlkg.namespaces import CTL
-from ctlkg.synth_cli import synth as synth_command
-from ctlkg.validation import validate
+from ctlkg.cli.synth import synth as synth_command
+from ctlkg.rdf import sources as graphs
+from ctlkg.rdf.namespaces import CTL
+from ctlkg.shacl.reference import validate
+from ctlkg.synth import clusters as synth
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -8,7 +8,7 @@ import rdflib
 from rdflib import DCAT, DCTERMS, RDF, Namespace, URIRef
 
 from conftest import Service
-from ctlkg import namespaces
+from ctlkg.rdf import namespaces
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")

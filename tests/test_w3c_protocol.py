@@ -27,7 +27,7 @@ import pytest
 import rdflib
 
 from conftest import BIN, Processes, free_port, spawn, stop, wait_until_up
-from ctlkg import loader
+from ctlkg.build import remote_load as loader
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 FOAF_DOCUMENT = ox.NamedNode("http://xmlns.com/foaf/0.1/Document")

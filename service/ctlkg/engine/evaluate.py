@@ -13,9 +13,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ctlkg import lexer, namespaces
-from ctlkg.backend import default_graph_iris, has_default_graph
 from ctlkg.errors import BackendError, NotAcceptable, QuerySyntaxError
+from ctlkg.rdf import namespaces
+from ctlkg.sparql import lexer
+from ctlkg.sparql.backend import default_graph_iris, has_default_graph
 
 TSV = ox.QueryResultsFormat.TSV
 NTRIPLES = ox.RdfFormat.N_TRIPLES

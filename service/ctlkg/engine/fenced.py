@@ -12,8 +12,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ctlkg import namespaces
-from ctlkg.backend import (
+from ctlkg.engine.checkpoint import Checkpoints
+from ctlkg.engine.pool import Pool
+from ctlkg.errors import BackendError, QuerySyntaxError
+from ctlkg.rdf import namespaces
+from ctlkg.sparql.backend import (
     Bindings,
     Boolean,
     Dataset,
@@ -27,10 +30,7 @@ from ctlkg.backend import (
     replacing_update,
     row,
 )
-from ctlkg.engine.checkpoint import Checkpoints
-from ctlkg.engine.pool import Pool
-from ctlkg.errors import BackendError, QuerySyntaxError
-from ctlkg.negotiation import Kind
+from ctlkg.sparql.negotiation import Kind
 
 TSV = "text/tab-separated-values"
 JSON = "application/sparql-results+json"

@@ -1,7 +1,7 @@
 """A write tried inside a fenced worker: the update's user text runs on a scratch copy of the worker's data,
-the result is validated and its inferences and synergies derived (``ctlkg.writes.apply``), and the graphs it
-would leave go back to the parent as N-Quads. Nothing here changes the worker's own store: the parent applies
-the graphs to the master store and publishes a new version.
+the result is validated and its inferences and synergies derived (``ctlkg.build.writes.apply``), and the
+graphs it would leave go back to the parent as N-Quads. Nothing here changes the worker's own store: the
+parent applies the graphs to the master store and publishes a new version.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ctlkg import writes
+from ctlkg.build import writes
 
 
 class _Capture:

@@ -12,8 +12,9 @@ import sys
 import threading
 from typing import Any, BinaryIO
 
-from ctlkg import errors, lexer
+from ctlkg import errors
 from ctlkg.engine import evaluate, fence, framing
+from ctlkg.sparql import lexer
 
 # ``errors``, ``lexer`` and ``evaluate`` (pyoxigraph) are imported before the fence goes up; a write's modules
 # (rdflib and the checks) are read lazily, from the Python installation the fence leaves readable.

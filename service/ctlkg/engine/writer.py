@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ctlkg import namespaces, writes
-from ctlkg.backend import Backend
+from ctlkg.build import writes
 from ctlkg.engine.pool import Pool
+from ctlkg.rdf import namespaces
+from ctlkg.sparql.backend import Backend
 
 #: What a write reads: the asserted data and the graphs it may not change.
 READS = (namespaces.GRAPH_DATA, *writes.READ_ONLY_GRAPHS)

@@ -1,0 +1,170 @@
+"""The remote backend: any SPARQL 1.1 Protocol engine reached over HTTP with httpx.
+
+Results come back as SPARQL JSON or N-Triples and are parsed into pyoxigraph terms, so callers see
+the same rows and triples as with the embedded store, and /sparql writes them in any format.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import httpx
+import pyoxigraph as ox
+
+from ctlkg.errors import BackendError, QuerySyntaxError, UpstreamTimeout
+from ctlkg.rdf import namespaces
+from ctlkg.sparql import lexer
+from ctlkg.sparql.backend import (
+    ALL_GRAPHS,
+    Bindings,
+    Boolean,
+    Dataset,
+    Limits,
+    Result,
+    Row,
+    Solutions,
+    Triples,
+    default_graph_iris,
+    replacing_update,
+    row,
+)
+
+log = logging.getLogger("ctlkg.web.app")
+
+#: What we ask the engine for: one type per kind, so any answer parses with pyoxigraph.
+_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+#: Our prefixes on one line before internal queries, so line numbers in errors move by one only.
+_PROLOGUE = " ".join(f"PREFIX {p}: {ox.NamedNode(iri)}" for p, iri in namespaces.PREFIXES.items()) + "\n"
+
+
+def bind(query: str, bindings: Bindings) -> str:
+    """The query with its variables bound the way Oxigraph's substitutions bind them: a VALUES block
+    first in the WHERE group (a trailing VALUES, the fallback, would join only after aggregation).
+    Terms are written by pyoxigraph's serializer, never pasted from user text.
+    """
+    names = " ".join(str(ox.Variable(name)) for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({terms}) }} "
+    at = lexer.where_opening(query)
+    return query + "\n" + block if at is None else query[:at] + block + query[at:]
+
+
+def _parse(response: httpx.Response) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    results_format = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
+    try:
+        if results_format is not None:
+            return ox.parse_query_results(response.content, format=results_format)
+        rdf_format = ox.RdfFormat.from_media_type(media_type) if media_type else None
+        if rdf_format is None:
+            raise BackendError(f"the endpoint answered in an unknown media type: {media_type or 'none'}")
+        quads = ox.parse(response.content, format=rdf_format)
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    except SyntaxError as exc:
+        raise BackendError(f"the endpoint's answer does not parse: {exc}") from exc
+
+
+class RemoteBackend:
+    """Queries go to ``endpoint``, writes (replacing whole graphs) to ``update_endpoint``."""
+
+    name = "remote"
+
+    def __init__(
+        self,
+        endpoint: str,
+        update_endpoint: str | None = None,
+        *,
+        timeout: float = 30.0,
+        client: httpx.Client | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.update_endpoint = update_endpoint
+        self._timeout = timeout
+        self._client = client or httpx.Client(headers={"User-Agent": "ctlkg"})
+
+    def _post(self, url: str, form: Mapping[str, str | list[str]], *, timeout: float) -> httpx.Response:
+        # Clients are told what went wrong, not where: the engine's URL is for the log only.
+        try:
+            response = self._client.post(url, data=dict(form), headers={"Accept": _ACCEPT}, timeout=timeout)
+        except httpx.TimeoutException as exc:
+            message = f"the SPARQL engine did not answer within the time limit of {timeout:g} s"
+            raise UpstreamTimeout(message) from exc
+        except httpx.HTTPError as exc:
+            log.warning("cannot reach %s: %s", url, exc)
+            raise BackendError("the SPARQL engine behind this service cannot be reached") from exc
+        if response.status_code == 400:
+            raise QuerySyntaxError(response.text.strip() or "the SPARQL engine refused the request")
+        if response.status_code in (503, 504):
+            raise UpstreamTimeout(f"the SPARQL engine answered {response.status_code} (over its time limit?)")
+        if response.is_error:
+            first = response.text.strip().splitlines()[:1]
+            log.warning("%s answered %d: %s", url, response.status_code, first[0] if first else "")
+            raise BackendError(f"the SPARQL engine answered {response.status_code}")
+        return response
+
+    def _query(self, query: str, dataset: Dataset, timeout: float | None = None) -> httpx.Response:
+        form: dict[str, str | list[str]] = {"query": query}
+        if dataset.default_graphs is not None:
+            form["default-graph-uri"] = list(dataset.default_graphs)
+        if dataset.named_graphs is not None:
+            form["named-graph-uri"] = list(dataset.named_graphs)
+        return self._post(self.endpoint, form, timeout=timeout or self._timeout)
+
+    def _ours(self, query: str, inferred: bool, bindings: Bindings | None) -> object:
+        text = _PROLOGUE + (bind(query, bindings) if bindings else query)
+        dataset = Dataset(default_graph_iris(inferred=inferred), ALL_GRAPHS)
+        return _parse(self._query(text, dataset))
+
+    def select(self, query: str, *, inferred: bool = True, bindings: Bindings | None = None) -> list[Row]:
+        result = self._ours(query, inferred, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QuerySyntaxError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [row(s, names) for s in result]
+
+    def construct(
+        self, query: str, *, inferred: bool = True, bindings: Bindings | None = None
+    ) -> list[ox.Triple]:
+        result = self._ours(query, inferred, bindings)
+        if not isinstance(result, list):
+            raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
+        return result
+
+    def ask(self, query: str, *, inferred: bool = True, bindings: Bindings | None = None) -> bool:
+        result = self._ours(query, inferred, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QuerySyntaxError("expected an ASK query")
+        return bool(result)
+
+    def run(self, query: str, *, dataset: Dataset, limits: Limits, base_iri: str | None = None) -> Result:
+        # base_iri is not sent: the engine resolves relative IRIs against its own endpoint.
+        if not dataset.given and not lexer.outline(query).names_dataset:
+            dataset = Dataset(default_graph_iris(), ALL_GRAPHS)
+        result = _parse(self._query(query, dataset, limits.timeout))
+        if isinstance(result, ox.QueryBoolean):
+            return Boolean(bool(result))
+        if isinstance(result, list):
+            return Triples(result[: limits.max_rows], len(result) > limits.max_rows)
+        names = [v.value for v in result.variables]
+        rows: list[Row] = []
+        for solution in result:
+            if len(rows) == limits.max_rows:
+                return Solutions(names, rows, truncated=True)
+            rows.append(row(solution, names))
+        return Solutions(names, rows)
+
+    def graph(self, iri: str) -> list[ox.Triple]:
+        result = _parse(self._query("CONSTRUCT WHERE { ?s ?p ?o }", Dataset((iri,), ())))
+        if not isinstance(result, list):
+            raise BackendError("the endpoint answered a CONSTRUCT with query results")
+        return result
+
+    def replace_graphs(self, graphs: Mapping[str, list[ox.Triple]]) -> None:
+        if self.update_endpoint is None:
+            raise BackendError("no update endpoint is configured (--update-endpoint)")
+        form = {"update": replacing_update(graphs)}
+        self._post(self.update_endpoint, form, timeout=max(self._timeout, 120))
+
+    def close(self) -> None:
+        self._client.close()

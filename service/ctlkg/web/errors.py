@@ -1,0 +1,198 @@
+"""Our typed errors mapped to HTTP in one place; the unexpected becomes a logged 500 with a generic body.
+
+Bodies are JSON: ``{"status", "error", "message"}`` and, for a refused write, the SHACL ``report``.
+No stack trace or exception text of an unexpected error ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections import Counter
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+
+from ctlkg import errors
+from ctlkg.errors import clip
+
+log = logging.getLogger("ctlkg.web.app")
+
+#: Most specific first: the first class an error is an instance of decides its status.
+STATUS: list[tuple[type[errors.CtlkgError], int]] = [
+    (errors.QuerySyntaxError, 400),
+    (errors.QueryRefused, 400),
+    (errors.NotAuthenticated, 401),
+    (errors.Forbidden, 403),
+    (errors.NotFound, 404),
+    (errors.NotAcceptable, 406),
+    (errors.RequestTooLarge, 413),
+    (errors.UnsupportedMediaType, 415),
+    (errors.WriteRefused, 422),
+    (errors.ValidationFailed, 422),
+    (errors.BackendError, 502),
+    (errors.UpstreamTimeout, 504),
+    (errors.QueryTimeout, 503),
+    (errors.QueryOutOfMemory, 503),
+    (errors.EngineCrashed, 503),
+]
+
+
+def status_of(error: errors.CtlkgError) -> int:
+    return next((status for kind, status in STATUS if isinstance(error, kind)), 500)
+
+
+def error_response(
+    status: int, message: str, *, report: object = None, reason: str | None = None
+) -> JSONResponse:
+    body: dict[str, object] = {"status": status, "error": HTTPStatus(status).phrase, "message": message}
+    if reason is not None:
+        body["reason"] = reason
+    if report is not None:
+        body["report"] = report
+    headers = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="ctlkg"'
+    elif status in (503, 504):
+        headers["Retry-After"] = "5"
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _known(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.CtlkgError)
+    status = status_of(exc)
+    if status == 500:
+        return await _unexpected(request, exc)
+    report = exc.report if isinstance(exc, errors.WriteRefused) else None
+    return error_response(status, str(exc), report=report, reason=getattr(exc, "reason", None))
+
+
+#: What must not reach a log line verbatim: a decoded %0A in a path would start a forged line of its own.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def loggable(text: str) -> str:
+    """A client's text (a path) as a log line may hold it: control characters escaped, and clipped."""
+    return clip(_UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text))
+
+
+#: The scope key where ``middleware.HeadAsGet`` keeps the method the client sent.
+SENT_METHOD = "ctlkg.sent_method"
+
+
+def sent_method(request: Request) -> str:
+    """The method the client sent, for the messages that name it: a HEAD is routed as GET."""
+    return str(request.scope.get(SENT_METHOD, request.method))
+
+
+def _logged(request: Request) -> str:
+    return f"{loggable(sent_method(request))} {loggable(request.url.path)}"
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.error("unexpected error on %s", _logged(request), exc_info=exc)
+    return error_response(500, "internal error; the server log has the details")
+
+
+async def _gone(request: Request, exc: Exception) -> Response:
+    """The client closed the connection before sending the whole body: its business, not a fault of
+    ours, so one line in the log; the answer goes nowhere, but the access log shows its status."""
+    log.info("client disconnected before the body was read: %s", _logged(request))
+    return error_response(400, "the connection closed before the whole request body arrived")
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    """A parameter FastAPI could not read (``?inferred=maybe``): our 400, not its 422 listing internals."""
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for problem in exc.errors():
+        where = " ".join(str(part) for part in problem.get("loc", ())[1:]) or "request"
+        problems.append(f"parameter '{where}': {problem.get('msg', 'not valid')}")
+    return error_response(400, "; ".join(problems) or "a parameter is not valid")
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    """Starlette's own answers (no such path, method not allowed) in our error shape."""
+    assert isinstance(exc, HTTPException)
+    message = str(exc.detail)
+    if exc.status_code == 404:
+        message = "nothing is served at this path; / has links to everything there is"
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
+        method = clip(sent_method(request))
+        message = f"{method} is not allowed here" + (f"; use {allowed}" if allowed else "")
+    response = error_response(exc.status_code, message)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+#: The body of every error, as the document describes it.
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["status", "error", "message"],
+    "properties": {
+        "status": {"type": "integer"},
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "report": {"type": "object", "description": "The SHACL validation report of a refused write."},
+    },
+}
+_DEFAULT_RESPONSE = {
+    "description": "An error (a missing resource, a method or media type not allowed, a body too large, "
+    "a busy server or a query over its time limit): JSON with the status and a message.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def _document_400(app: FastAPI) -> None:
+    """The OpenAPI document says 400 where FastAPI would have said 422, since that is what we send;
+    every operation documents the shape of its errors; each method of a route gets its own
+    operationId (FastAPI repeats one for all of them)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Duplicate Operation ID")
+            schema = generate()
+        paths = schema.get("paths", {})
+        ids = Counter(op.get("operationId") for ops in paths.values() for op in ops.values())
+        for operations in paths.values():
+            for method, operation in operations.items():
+                if ids[operation.get("operationId")] > 1:
+                    operation["operationId"] = operation["operationId"].rsplit("_", 1)[0] + "_" + method
+                responses = operation.setdefault("responses", {})
+                if responses.get("422", {}).get("description") == "Validation Error":  # FastAPI's own
+                    del responses["422"]
+                    responses.setdefault("400", {"description": "A parameter is missing or not valid."})
+                responses.setdefault("default", _DEFAULT_RESPONSE)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        components["Error"] = ERROR_SCHEMA
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def install(app: FastAPI) -> None:
+    """The error mapping, and the two middleware that answer before any route: create_app calls this
+    once every route is in and before it adds the rest, so they sit innermost, around the routes."""
+    from ctlkg.web.middleware import HeadAsGet, Utf8Query  # it imports error_response from here
+
+    app.add_exception_handler(errors.CtlkgError, _known)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(ClientDisconnect, _gone)
+    app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(Utf8Query)
+    _document_400(app)

@@ -1,0 +1,57 @@
+"""The example queries of the query page: the named queries of ``queries/*.rq``, in the reader's language.
+
+The files are read with ``named_queries.load_query``, the same strict reader as the named-query API, but
+one at a time: a broken file is left out (and logged) rather than taking the query page down with it;
+the named-query tests are what make it fail loudly.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from ctlkg.rdf import paths
+from ctlkg.sparql import named_queries
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example: its name (a file stem, so also a safe HTML id), title, description, text, parameters."""
+
+    name: str
+    title: str
+    description: str | None
+    text: str
+    #: "name = default" for each parameter, since /sparql cannot bind them: the reader edits them in.
+    params: tuple[str, ...] = ()
+
+
+def load(lang: str, folder: Path | None = None) -> list[Example]:
+    """Every readable ``.rq`` of the folder, by title; an empty or missing folder gives no examples."""
+    directory = folder if folder is not None else paths.QUERIES_DIR
+    if not directory.is_dir():
+        return []
+    found = []
+    for file in sorted(directory.glob("*.rq")):
+        try:
+            query = named_queries.load_query(file)
+        except (named_queries.HeaderError, OSError, UnicodeDecodeError) as exc:
+            log.warning("example query %s left out: %s", file.name, exc)
+            continue
+        italian = lang == "it"
+        found.append(
+            Example(
+                name=query.name,
+                title=(query.title_it if italian else query.title) or query.title,
+                description=(query.description_it if italian else query.description) or None,
+                text=query.text,
+                params=tuple(
+                    f"?{p.name} = {p.default}" if p.default is not None else f"?{p.name}"
+                    for p in query.params
+                ),
+            )
+        )
+    return sorted(found, key=lambda e: e.title.casefold())

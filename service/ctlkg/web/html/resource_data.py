@@ -1,0 +1,184 @@
+"""What the graph says about one resource: its concise bounded description, the labels to show, inbound links.
+
+Every query binds the resource through ``bindings`` (never pasted into the text), and asserted and
+inferred facts are told apart by asking twice, with and without the inferences, so any backend works.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ctlkg.sparql.backend import Backend, Row, Term
+from ctlkg.web.html.views import Labels, PropertyRow, Value, make_value, ordered_rows
+
+#: How deep blank nodes nest in a description (an address, an OWL restriction, an RDF list of a chain axiom).
+CBD_DEPTH = 6
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _cbd_query(depth: int = CBD_DEPTH) -> str:
+    """A CONSTRUCT of the CBD: the resource's triples, then its blank-node objects', ``depth`` levels down."""
+    template = "?this ?p1 ?o1 . " + " ".join(f"?o{i} ?p{i + 1} ?o{i + 1} ." for i in range(1, depth))
+    inner = ""
+    for i in range(depth - 1, 0, -1):
+        inner = f"OPTIONAL {{ ?o{i} ?p{i + 1} ?o{i + 1} . FILTER(isBlank(?o{i})) {inner}}} "
+    return f"CONSTRUCT {{ {template} }} WHERE {{ ?this ?p1 ?o1 . {inner}}}"
+
+
+CBD = _cbd_query()
+
+LABELS = """
+SELECT ?this ?x ?label WHERE {
+  { BIND(?this AS ?x) } UNION { ?this ?x ?any } UNION { ?this ?p ?x }
+  UNION { ?x ?p ?this } UNION { ?s ?x ?this }
+  UNION { ?this ?p ?b . FILTER(isBlank(?b)) ?b ?x ?any } UNION { ?this ?p ?b . FILTER(isBlank(?b)) ?b ?q ?x }
+  UNION { ?this <http://purl.org/dc/terms/source>/<http://purl.org/dc/terms/isPartOf> ?x }
+  ?x <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?label .
+  FILTER(isLiteral(?label))
+}
+"""
+
+INBOUND = "SELECT ?this ?s ?p WHERE { ?s ?p ?this . FILTER(!isBlank(?s)) } ORDER BY ?p ?s LIMIT 2000"
+
+SOURCES = """
+SELECT ?this ?section ?page ?document WHERE {
+  ?this <http://purl.org/dc/terms/source> ?section .
+  OPTIONAL { ?section <https://schema.org/pagination> ?page }
+  OPTIONAL { ?section <http://purl.org/dc/terms/isPartOf> ?document }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a resource's facts come from: a report section, its page and the document it is part of."""
+
+    section: Value
+    page: str | None
+    document: Value | None
+
+
+@dataclass
+class Description:
+    """A resource as a page shows it: title, types, properties (asserted, inferred), inbound links, source."""
+
+    iri: str
+    label: str
+    types: list[Value]
+    properties: list[PropertyRow]
+    inbound: list[PropertyRow]
+    sources: list[Source] = field(default_factory=list)
+    triples: int = 0
+
+    @property
+    def inferred_count(self) -> int:
+        return sum(v.inferred for row in self.properties + self.inbound for v in row.values)
+
+
+def cbd(backend: Backend, iri: str, *, inferred: bool = True) -> list[ox.Triple]:
+    """The concise bounded description of ``iri``: its triples, blank-node objects followed down."""
+    # One solution per blank-node path repeats the resource's own triples: keep each once, in order.
+    triples = backend.construct(CBD, inferred=inferred, bindings={"this": ox.NamedNode(iri)})
+    return list(dict.fromkeys(triples))
+
+
+def labels(backend: Backend, iri: str) -> Labels:
+    """The labels of the resource and of everything one step from it, in every language."""
+    found = Labels()
+    for row in backend.select(LABELS, bindings={"this": ox.NamedNode(iri)}):
+        term, label = row.get("x"), row.get("label")
+        if isinstance(term, ox.NamedNode) and isinstance(label, ox.Literal):
+            found.add(term.value, label)
+    return found
+
+
+def _nested(
+    node: ox.BlankNode,
+    by_subject: dict[object, list[ox.Triple]],
+    names: Labels,
+    lang: str,
+    seen: frozenset[Term],
+) -> tuple[PropertyRow, ...]:
+    """The rows of a blank node, themselves with nested rows, guarding against a cycle of blank nodes."""
+    grouped: dict[str, list[Value]] = defaultdict(list)
+    for t in by_subject.get(node, []):
+        obj = t.object
+        inner: tuple[PropertyRow, ...] = ()
+        if isinstance(obj, ox.BlankNode) and obj not in seen:
+            inner = _nested(obj, by_subject, names, lang, seen | {obj})
+        grouped[t.predicate.value].append(make_value(obj, names, lang, nested=inner))
+    return tuple(ordered_rows(grouped, names, lang))
+
+
+def _properties(
+    resource: ox.NamedNode, everything: list[ox.Triple], asserted: set[ox.Triple], names: Labels, lang: str
+) -> list[PropertyRow]:
+    by_subject: dict[object, list[ox.Triple]] = defaultdict(list)
+    for t in everything:
+        by_subject[t.subject].append(t)
+    grouped: dict[str, list[Value]] = defaultdict(list)
+    for t in by_subject.get(resource, []):
+        obj = t.object
+        if isinstance(obj, ox.BlankNode):
+            inner, is_inferred = _nested(obj, by_subject, names, lang, frozenset({obj})), False
+        else:
+            # A triple about a blank node cannot be matched across two answers: only plain ones are marked.
+            inner, is_inferred = (), t not in asserted
+        grouped[t.predicate.value].append(make_value(obj, names, lang, inferred=is_inferred, nested=inner))
+    return ordered_rows(grouped, names, lang)
+
+
+def _inbound(
+    rows: list[Row], asserted: set[tuple[Term, Term]] | None, names: Labels, lang: str
+) -> list[PropertyRow]:
+    incoming: dict[str, list[Value]] = defaultdict(list)
+    for row in rows:
+        subject, predicate = row["s"], row["p"]
+        marked = asserted is not None and (subject, predicate) not in asserted
+        incoming[predicate.value].append(make_value(subject, names, lang, inferred=marked))
+    return ordered_rows(incoming, names, lang)
+
+
+def _sources(backend: Backend, resource: ox.NamedNode, names: Labels, lang: str) -> list[Source]:
+    sources = []
+    for row in backend.select(SOURCES, inferred=False, bindings={"this": resource}):
+        page, document = row.get("page"), row.get("document")
+        sources.append(
+            Source(
+                section=make_value(row["section"], names, lang),
+                page=page.value if isinstance(page, ox.Literal) else None,
+                document=make_value(document, names, lang) if document is not None else None,
+            )
+        )
+    return sources
+
+
+def describe(backend: Backend, iri: str, lang: str, *, inferred: bool = True) -> Description | None:
+    """Everything a page shows about ``iri``; None when the graph says nothing about it, either way."""
+    resource = ox.NamedNode(iri)
+    bound = {"this": resource}
+    everything = cbd(backend, iri, inferred=inferred)
+    inbound = backend.select(INBOUND, inferred=inferred, bindings=bound)
+    if not everything and not inbound:
+        return None
+    asserted = set(cbd(backend, iri, inferred=False)) if inferred else set(everything)
+    asserted_inbound = (
+        {(r["s"], r["p"]) for r in backend.select(INBOUND, inferred=False, bindings=bound)}
+        if inferred
+        else None
+    )
+    names = labels(backend, iri)
+    properties = _properties(resource, everything, asserted, names, lang)
+    types = next((row.values for row in properties if row.iri == RDF_TYPE), ())
+    return Description(
+        iri=iri,
+        label=names.best(iri, lang),
+        types=list(types),
+        properties=properties,
+        inbound=_inbound(inbound, asserted_inbound, names, lang),
+        sources=_sources(backend, resource, names, lang),
+        triples=len(everything),
+    )

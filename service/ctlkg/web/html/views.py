@@ -1,0 +1,150 @@
+"""RDF terms as pages show them: a label in the reader's language, a link (local for our IRIs), a marker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ctlkg.rdf import links
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#: Datatypes not worth a badge: a plain string says nothing the text does not.
+_PLAIN = {XSD + "string", RDF + "langString"}
+#: Properties shown first, in this order; the rest follow by label.
+_FIRST = (
+    RDF + "type",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://purl.org/dc/terms/title",
+    "http://purl.org/dc/terms/description",
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+)
+
+
+#: Words for the common terms of other vocabularies, which our graph does not label.
+COMMON: dict[str, dict[str, str]] = {
+    RDF + "type": {"en": "type", "it": "tipo"},
+    "http://www.w3.org/2000/01/rdf-schema#label": {"en": "label", "it": "etichetta"},
+    "http://www.w3.org/2000/01/rdf-schema#comment": {"en": "comment", "it": "commento"},
+    "http://www.w3.org/2000/01/rdf-schema#seeAlso": {"en": "see also", "it": "vedi anche"},
+    "http://www.w3.org/2004/02/skos/core#prefLabel": {"en": "preferred label", "it": "etichetta preferita"},
+    "http://www.w3.org/2004/02/skos/core#altLabel": {
+        "en": "alternative label",
+        "it": "etichetta alternativa",
+    },
+    "http://www.w3.org/2004/02/skos/core#definition": {"en": "definition", "it": "definizione"},
+    "http://www.w3.org/2004/02/skos/core#notation": {"en": "notation", "it": "notazione"},
+    "http://www.w3.org/2004/02/skos/core#inScheme": {"en": "in scheme", "it": "nello schema"},
+    "http://www.w3.org/2004/02/skos/core#broader": {"en": "broader", "it": "più generale"},
+    "http://www.w3.org/2004/02/skos/core#narrower": {"en": "narrower", "it": "più specifico"},
+    "http://purl.org/dc/terms/title": {"en": "title", "it": "titolo"},
+    "http://purl.org/dc/terms/description": {"en": "description", "it": "descrizione"},
+    "http://purl.org/dc/terms/source": {"en": "source", "it": "fonte"},
+    "http://purl.org/dc/terms/isPartOf": {"en": "part of", "it": "parte di"},
+    "https://schema.org/url": {"en": "website", "it": "sito web"},
+    "https://schema.org/address": {"en": "address", "it": "indirizzo"},
+    "https://schema.org/streetAddress": {"en": "street address", "it": "via"},
+    "https://schema.org/postalCode": {"en": "postal code", "it": "CAP"},
+    "https://schema.org/addressLocality": {"en": "locality", "it": "località"},
+    "https://schema.org/addressCountry": {"en": "country", "it": "paese"},
+    "https://schema.org/pagination": {"en": "page", "it": "pagina"},
+}
+
+
+class Labels:
+    """Labels per IRI and language, and the rule that picks one: reader's, English, Italian, any, curie."""
+
+    def __init__(self) -> None:
+        self._by_iri: dict[str, dict[str, str]] = {}
+
+    def add(self, iri: str, label: ox.Literal) -> None:
+        per_lang = self._by_iri.setdefault(iri, {})
+        lang = label.language or ""
+        # Keep the shortest so a page never flips between two labels the store returns in any order.
+        if lang not in per_lang or (len(label.value), label.value) < (len(per_lang[lang]), per_lang[lang]):
+            per_lang[lang] = label.value
+
+    def best(self, iri: str, lang: str) -> str:
+        per_lang = self._by_iri.get(iri, {})
+        for choice in (lang, "en", "it", ""):
+            if choice in per_lang:
+                return per_lang[choice]
+        if per_lang:
+            return sorted(per_lang.values())[0]
+        common = COMMON.get(iri)
+        return common.get(lang, common["en"]) if common else links.curie(iri)
+
+    def all(self, iri: str) -> dict[str, str]:
+        return dict(self._by_iri.get(iri, {}))
+
+
+@dataclass(frozen=True)
+class Value:
+    """One object (or subject, for inbound links) of a property, ready for a template."""
+
+    kind: str  # "iri", "literal" or "bnode"
+    text: str
+    iri: str | None = None
+    href: str | None = None
+    local: bool = False
+    lang: str | None = None
+    datatype: str | None = None
+    inferred: bool = False
+    nested: tuple[PropertyRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class PropertyRow:
+    """A predicate with its values; ``curie`` is shown beside the label so readers learn the vocabulary."""
+
+    iri: str
+    label: str
+    curie: str
+    href: str | None
+    values: tuple[Value, ...]
+
+
+def make_value(
+    term: object, names: Labels, lang: str, *, inferred: bool = False, nested: tuple[PropertyRow, ...] = ()
+) -> Value:
+    if isinstance(term, ox.NamedNode):
+        local = links.to_local(term.value)
+        return Value(
+            "iri",
+            names.best(term.value, lang),
+            iri=term.value,
+            href=links.href(term.value),
+            local=local is not None,
+            inferred=inferred,
+        )
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        return Value(
+            "literal",
+            term.value,
+            lang=term.language,
+            datatype=None if datatype in _PLAIN else links.curie(datatype),
+            inferred=inferred,
+        )
+    return Value("bnode", "", inferred=inferred, nested=nested)
+
+
+def _value_key(value: Value, lang: str) -> tuple[int, str, str]:
+    # The reader's language first, then the other; IRIs and numbers by their text.
+    return (0 if value.lang in (None, lang) else 1, value.lang or "", value.text.casefold())
+
+
+def ordered_rows(grouped: dict[str, list[Value]], names: Labels, lang: str) -> list[PropertyRow]:
+    """Rows in a reading order: type, labels and descriptions first, then the rest by label."""
+
+    def key(iri: str) -> tuple[int, str]:
+        rank = _FIRST.index(iri) if iri in _FIRST else len(_FIRST)
+        return (rank, names.best(iri, lang).casefold())
+
+    rows = []
+    for iri in sorted(grouped, key=key):
+        values = tuple(sorted(set(grouped[iri]), key=lambda v: _value_key(v, lang)))
+        rows.append(PropertyRow(iri, names.best(iri, lang), links.curie(iri), links.href(iri), values))
+    return rows

@@ -1,0 +1,155 @@
+"""ASGI middleware: one log line per request, a cap on request bodies checked before they are read, HEAD
+answered wherever GET is, and a query string that must be UTF-8."""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import unquote_to_bytes
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ctlkg.errors import RequestTooLarge
+from ctlkg.web.errors import SENT_METHOD, error_response, loggable
+
+access = logging.getLogger("ctlkg.access")
+
+
+class AccessLog:
+    """Method, path, status and time; never the query string or headers, where secrets may travel; the
+    path escaped and clipped, so a client cannot forge a line or flood the log with one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            elapsed = (time.perf_counter() - start) * 1000
+            method, path = loggable(scope["method"]), loggable(scope["path"])
+            access.info("%s %s %d %.1f ms", method, path, status, elapsed)
+
+
+class BodyLimit:
+    """Refuse bodies over ``max_bytes`` with 413: at once when Content-Length says so, else while reading."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                response = error_response(413, self._message())
+                await response(scope, receive, send)
+                return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise RequestTooLarge(self._message())
+            return message
+
+        await self.app(scope, counted, send)
+
+    def _message(self) -> str:
+        return f"the request body is over the limit of {self.max_bytes} bytes"
+
+
+#: For every answer that sets none of its own: no scripts, styles or frames from anywhere (the pages,
+#: rendered by ``templating``, send their own policy with a nonce for the editor's styles).
+DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+_ALWAYS = {
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"strict-origin-when-cross-origin",
+    b"content-security-policy": DEFAULT_CSP.encode("ascii"),
+}
+
+
+class SecurityHeaders:
+    """nosniff, a referrer policy and a strict CSP on every answer that does not already carry its own."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in _ALWAYS.items() if name not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, secured)
+
+
+class HeadAsGet:
+    """Route a HEAD as the GET it stands for, so every GET route (pages, /id/..., static files, the API)
+    answers HEAD with the same status and headers, with no route having to list HEAD.
+
+    The body is not dropped here: the middleware outside (gzip) must see it to set the same
+    Content-Encoding and Content-Length as for the GET, and the server sends no body for a HEAD
+    (uvicorn's h11, httptools and zttp protocols all check the method of their own scope, which keeps
+    HEAD: only this copy says GET)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET", SENT_METHOD: "HEAD"}
+        await self.app(scope, receive, send)
+
+
+#: The same words /sparql uses for a query string it cannot read.
+NOT_UTF8 = "the query string is not UTF-8 percent-encoded text"
+
+
+def utf8_query(raw: bytes) -> bool:
+    """Whether a raw query string is UTF-8 once its %-escapes are decoded (names and values alike)."""
+    if raw.isascii() and b"%" not in raw:
+        return True
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class Utf8Query:
+    """400 for a query string that is not UTF-8 (``?lang=%FF``), checked once for every route: Starlette
+    would read the bytes as U+FFFD, and a route answer for a value the client never sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not utf8_query(scope.get("query_string", b"")):
+            await error_response(400, NOT_UTF8)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
