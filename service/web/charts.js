@@ -1,5 +1,5 @@
 // The chart library of the picture pages (/network, /matrices): the few d3 modules they use, bundled by
-// esbuild into service/ctlkg/static/vendor/charts.js, which exposes window.CtlkgCharts for static/pictures.js,
+// esbuild into service/ctlkg/web/html/static/vendor/charts.js, which exposes window.CtlkgCharts for static/pictures.js,
 // static/network.js and static/matrices.js. Only named imports, so esbuild leaves the rest of d3 out.
 import { select, selectAll } from "d3-selection";
 import { scaleLinear, scaleOrdinal, scaleSequential, scaleSqrt } from "d3-scale";

@@ -1,5 +1,5 @@
 // The SPARQL editor of the query page: CodeMirror 6 with the SPARQL mode, bundled by esbuild into
-// service/ctlkg/static/vendor/editor.js, which exposes window.CtlkgEditor for static/query.js.
+// service/ctlkg/web/html/static/vendor/editor.js, which exposes window.CtlkgEditor for static/query.js.
 import { basicSetup } from "codemirror";
 import { EditorView, keymap } from "@codemirror/view";
 import { EditorState } from "@codemirror/state";
