@@ -13,19 +13,14 @@ therefore always back within ``long_after`` seconds for short queries (an ASK, a
 from __future__ import annotations
 
 import asyncio
-import collections
-import fcntl
 import logging
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ctlkg.engine import framing
+from ctlkg.engine.process import Worker, launch, own_rss, reap
 from ctlkg.errors import (
     BackendError,
     CtlkgError,
@@ -41,10 +36,8 @@ from ctlkg.errors import (
 )
 
 log = logging.getLogger("ctlkg.engine")
-PAGE = os.sysconf("SC_PAGE_SIZE")
 #: How often the monitor looks at busy workers (memory, long lane).
 TICK = 0.02
-PIPE_BYTES = 1 << 20
 START_TIMEOUT = 60.0
 #: Typed errors a worker may report; anything else becomes a BackendError.
 _ERRORS: dict[str, type[CtlkgError]] = {
@@ -80,55 +73,6 @@ class Limits:
     total_memory: int = 1_000_000_000
 
 
-@dataclass(eq=False)
-class Worker:
-    process: subprocess.Popen[bytes]
-    version: int = -1
-    #: Resident bytes once the data is open: a query's ceiling counts what it adds to this.
-    baseline: int = 0
-    busy_since: float | None = None
-    long: bool = False
-    #: Why the pool killed it ("timeout", "memory", "budget", "long"); None when it died by itself.
-    killed: str | None = None
-    stderr: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=20))
-    #: Set when its stderr closes, that is when the process has ended: the hot path asks the kernel nothing.
-    ended: bool = False
-
-    @property
-    def fd(self) -> int:
-        assert self.process.stdout is not None
-        return self.process.stdout.fileno()
-
-    def rss(self) -> int:
-        try:
-            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
-                return int(statm.read().split()[1]) * PAGE
-        except (OSError, ValueError, IndexError):
-            return 0
-
-    def kill(self, reason: str) -> None:
-        if self.killed is None:
-            self.killed = reason
-        try:
-            self.process.send_signal(signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-
-def _widen(fd: int) -> None:
-    """Give the answer pipe 1 MiB instead of 64 KiB where the kernel allows it: an answer of a few hundred
-    kB then crosses in one or two reads instead of a wake-up per 64 KiB."""
-    try:
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
-    except OSError:
-        pass  # above /proc/sys/fs/pipe-max-size: the default size still works
-
-
-def _own_rss() -> int:
-    with open("/proc/self/statm", "rb") as statm:
-        return int(statm.read().split()[1]) * PAGE
-
-
 class Pool:
     """Workers, their slots and their monitor; ``call`` is blocking and thread-safe."""
 
@@ -153,8 +97,8 @@ class Pool:
         """Publish the first version and start every worker (in parallel; each opens the data at once).
         Without a version the workers hold no data: each request brings its own (the writer's pool)."""
         self._version = version
-        self._own_baseline = _own_rss()
-        processes = [self._launch() for _ in range(self.limits.size)]
+        self._own_baseline = own_rss()
+        processes = [launch() for _ in range(self.limits.size)]
         for worker in processes:
             self._handshake(worker)
             self._idle.append(worker)
@@ -179,17 +123,6 @@ class Pool:
             worker.kill("closed")
             worker.process.wait()
 
-    def _launch(self) -> Worker:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ctlkg.engine.worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0,
-            close_fds=True, start_new_session=True,
-        )
-        worker = Worker(process)
-        _widen(worker.fd)
-        threading.Thread(target=_tail, args=(worker,), name="ctlkg-engine-stderr", daemon=True).start()
-        return worker
-
     def _handshake(self, worker: Worker) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         reply, _ = self._exchange(worker, {"readable": self._readable, "allow_network": self._allow_network},
@@ -209,7 +142,7 @@ class Pool:
     def _replace(self) -> None:
         """Start a worker in the background to take a dead one's slot."""
         try:
-            worker = self._launch()
+            worker = launch()
             self._handshake(worker)
         except (OSError, CtlkgError, framing.WorkerGone, TimeoutError) as exc:
             log.error("could not start a query worker: %s", exc)
@@ -306,7 +239,7 @@ class Pool:
         except TimeoutError as exc:
             raise _overran(worker, timeout) from exc
         except (framing.WorkerGone, OSError, ValueError) as exc:
-            _reap(worker)
+            reap(worker)
             raise self._failure(worker) from exc
         finally:
             self._release(worker)
@@ -334,7 +267,7 @@ class Pool:
             worker.kill("cancelled")  # its answer would be read by the next query otherwise
             raise
         except (framing.WorkerGone, OSError, ValueError) as exc:
-            await asyncio.to_thread(_reap, worker)
+            await asyncio.to_thread(reap, worker)
             raise self._failure(worker) from exc
         finally:
             if worker.killed is None and not worker.ended:
@@ -393,7 +326,7 @@ class Pool:
                 if rss - worker.baseline > limits.worker_memory:
                     worker.kill("memory")
             added = {worker: max(rss - worker.baseline, 0) for worker, rss in sizes.items()}
-            total = (max(_own_rss() - self._own_baseline, 0) + sum(added.values())
+            total = (max(own_rss() - self._own_baseline, 0) + sum(added.values())
                      + sum(max(worker.rss() - worker.baseline, 0) for worker in idle))
             if total > limits.total_memory and added:
                 max(added, key=added.__getitem__).kill("budget")
@@ -413,26 +346,6 @@ def _overran(worker: Worker, timeout: float) -> QueryTimeout:
     """Stop a worker past its deadline (the evaluation ends with it) and say so."""
     worker.kill("timeout")
     return QueryTimeout(f"the query ran past its time limit of {timeout:g} s and was stopped")
-
-
-def _reap(worker: Worker) -> None:
-    """Wait for a worker whose pipe closed; one that closed it and lives on is killed."""
-    try:
-        worker.process.wait(timeout=1)
-    except subprocess.TimeoutExpired:
-        worker.process.kill()
-        worker.process.wait()
-
-
-def _tail(worker: Worker) -> None:
-    """Keep a worker's last lines of stderr (a Rust panic or allocation failure says why it died)."""
-    stream = worker.process.stderr
-    assert stream is not None
-    for raw in iter(stream.readline, b""):
-        line = raw.decode("utf-8", "replace").rstrip()
-        worker.stderr.append(line)
-        log.debug("worker %d: %s", worker.process.pid, line)
-    worker.ended = True  # a worker that dies while idle (the kernel's OOM killer, say) is replaced when taken
 
 
 def _typed(reply: dict[str, Any]) -> CtlkgError:
