@@ -90,10 +90,21 @@ def validate_cmd(
     ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
     lang: Annotated[str, typer.Option(help="Language of the messages: en or it.")] = "en",
+    reference: Annotated[bool, typer.Option("--reference", help="Validate with pyshacl (slow).")] = False,
 ) -> None:
-    """Validate data against the SHACL shapes; exit code 1 when a shape is violated."""
-    ontology = graphs.load_ontology()
-    report = validate(graphs.load_data(paths), ontology=ontology, shapes=graphs.load_shapes())
+    """Validate data against the SHACL shapes; exit code 1 when a shape is violated.
+
+    The shapes run as SPARQL inside Oxigraph, with pyshacl's verdicts (which `--reference` uses instead)."""
+    if reference:
+        ontology = graphs.load_ontology()
+        report = validate(graphs.load_data(paths), ontology=ontology, shapes=graphs.load_shapes())
+    else:
+        try:
+            _, found, _ = fastbuild.compile_store(paths, reason=False, synergies=False)
+        except ValidationFailed as failed:
+            found = failed.args[0]
+        assert found is not None
+        report = found
     _print_report(report, fmt, lang)
     raise typer.Exit(0 if report.conforms else 1)
 
@@ -106,15 +117,26 @@ def reason(
     output: Annotated[
         Path | None, typer.Option("--out", help="Write the inferred triples here (Turtle).")
     ] = None,
+    reference: Annotated[bool, typer.Option("--reference", help="Reason with owlrl (slow).")] = False,
 ) -> None:
-    """Compute the OWL RL inferences and write them apart from the asserted data."""
-    compiled = pipeline.compile_graphs(paths, check=False, progress=_progress)
-    text = compiled.inferred.serialize(format="turtle")
+    """Compute the OWL RL inferences and write them apart from the asserted data.
+
+    The rules run as SPARQL inside Oxigraph, with owlrl's inferences (which `--reference` uses instead)."""
+    if reference:
+        compiled = pipeline.compile_graphs(paths, check=False, progress=_progress)
+        text, count = compiled.inferred.serialize(format="turtle"), len(compiled.inferred)
+    else:
+        db, _, _ = fastbuild.compile_store(paths, check=False, synergies=False, progress=_progress)
+        inferred = [ox.Triple(q.subject, q.predicate, q.object)
+                    for q in db.quads_for_pattern(None, None, None, ox.NamedNode(namespaces.GRAPH_INFERRED))]
+        written = ox.serialize(inferred, format=ox.RdfFormat.TURTLE, prefixes=namespaces.PREFIXES)
+        text = (written or b"").decode()
+        count = len(inferred)
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
-        err.print(f"{len(compiled.inferred)} inferred triples written to {output}")
+        err.print(f"{count} inferred triples written to {output}")
 
 
 @app.command()
@@ -153,10 +175,10 @@ def build(
 
 
 def _open(store_dir: Path | None, data: list[Path] | None) -> ox.Store:
+    """A built store, or one compiled in memory from the data (unchecked: `validate` is for that)."""
     if store_dir is not None:
         return store.open_store(store_dir, read_only=True)
-    db = store.build_store(pipeline.compile_graphs(data, check=False, progress=_progress))
-    synergy_graph.materialise(db)
+    db, _, _ = fastbuild.compile_store(data, check=False, progress=_progress)
     return db
 
 

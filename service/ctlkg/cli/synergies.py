@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import typer
 from rich.console import Console
 
-from ctlkg.build import reference as pipeline
+from ctlkg.build import oxigraph as fastbuild
 from ctlkg.build import store
 from ctlkg.errors import CtlkgError
 from ctlkg.sparql.embedded import EmbeddedBackend
@@ -43,8 +43,8 @@ def _progress(name: str) -> None:
 def _open(store_dir: Path | None, data: list[Path] | None) -> ox.Store:
     if store_dir is not None:
         return store.open_store(store_dir, read_only=True)
-    compiled = pipeline.compile_graphs(data, check=False, progress=_progress)
-    return store.build_store(compiled)
+    db, _, _ = fastbuild.compile_store(data, check=False, synergies=False, progress=_progress)
+    return db
 
 
 def _render(fmt: SynergyFormat, scored: SynergySet, dimension: str, min_score: float) -> bytes:
