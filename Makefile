@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install serve test check lint typecheck layers build browser-deps web clean
+.PHONY: install serve test check lint typecheck layers jscheck build browser-deps web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +14,25 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) web
 
-## Front-end libraries from npm (CodeMirror 6, d3 modules), bundled into the package's static/vendor/
-## (never committed). One esbuild run writes both bundles, hence the grouped target (&:).
-WEB    := service/web
-VENDOR := service/ctlkg/web/html/static/vendor
-BUNDLES := $(VENDOR)/editor.js $(VENDOR)/charts.js
-web: $(BUNDLES)
+## The page scripts (ES modules in service/web/src/, one entry per page) and the libraries they import from
+## npm (CodeMirror 6, d3 modules), bundled by service/web/build.mjs under content-hashed names into the
+## package's static/dist/ (never committed), listed in its manifest.json for the server.
+WEB      := service/web
+DIST     := service/ctlkg/web/html/static/dist
+WEB_SRC  := $(wildcard $(WEB)/src/*.js)
+NODE_STAMP := $(WEB)/node_modules/.installed
+web: $(DIST)/manifest.json
 
-$(BUNDLES) &: $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/editor.js $(WEB)/charts.js
-	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+$(NODE_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(DIST)/manifest.json: $(NODE_STAMP) $(WEB)/build.mjs $(WEB_SRC)
+	cd $(WEB) && npm run --silent build
+
+## eslint and tsc --checkJs (strict, JSDoc types) over the page scripts.
+jscheck: $(NODE_STAMP)
+	cd $(WEB) && npm run --silent lint && npm run --silent typecheck
 
 ## Run the service on the embedded store with the shipped data.
 serve: install
@@ -37,7 +47,7 @@ browser-deps:
 test: install browser-deps check
 	$(BIN)/pytest
 
-check: lint typecheck layers
+check: lint typecheck layers jscheck
 
 lint: install
 	$(BIN)/ruff check service tests

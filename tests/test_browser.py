@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -143,4 +144,40 @@ def test_a_query_error_is_shown(browser: webdriver.Chrome, site: Service) -> Non
     wait(browser).until(
         lambda d: "error" in (d.find_element(By.ID, "query-status").get_attribute("class") or "")
     )
-    assert "Errore 400" in browser.find_element(By.ID, "query-status").text
+    status = browser.find_element(By.ID, "query-status").text
+    assert "Errore 400" in status
+    # The server's message, as words: not the JSON body it came in.
+    query = browser.execute_script("return document.getElementById('query-text').value")
+    answer = httpx.post(site.url + "/sparql", data={"query": query}, headers={"Accept": "application/json"})
+    assert answer.status_code == 400 and answer.json()["message"] in status, (status, answer.text)
+    assert '"message"' not in status and '"status"' not in status
+    assert not browser.find_element(By.ID, "downloads").is_displayed(), "no downloads for a failed query"
+    # The browser itself logs the failed request; nothing else (a script error, a CSP violation) may be there.
+    assert [e for e in console_errors(browser) if "/sparql - Failed to load resource" not in e] == []
+
+
+def test_a_failed_query_clears_the_last_answers_downloads(browser: webdriver.Chrome, site: Service) -> None:
+    browser.get(site.url + "/query")
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.visibility_of_element_located((By.CSS_SELECTOR, "#downloads a")))
+    browser.execute_script("document.querySelector('.cm-content').focus()")
+    browser.find_element(By.CSS_SELECTOR, ".cm-content").send_keys(" }}} not SPARQL")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(
+        lambda d: "error" in (d.find_element(By.ID, "query-status").get_attribute("class") or "")
+    )
+    assert not browser.find_element(By.ID, "downloads").is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, "#downloads a") == []
+    assert browser.find_elements(By.CSS_SELECTOR, "#results table") == []
+    assert [e for e in console_errors(browser) if "/sparql - Failed to load resource" not in e] == []
+
+
+def test_the_page_modules_leave_no_globals(browser: webdriver.Chrome, site: Service) -> None:
+    """The scripts are ES modules that import each other: nothing of theirs hangs on window."""
+    for path in ("/query", "/network", "/matrices"):
+        browser.get(site.url + path)
+        wait(browser).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        leaked = browser.execute_script("return Object.keys(window).filter((k) => /^ctlkg/i.test(k))")
+        assert leaked == [], (path, leaked)
+    assert console_errors(browser) == []

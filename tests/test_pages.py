@@ -116,18 +116,24 @@ def test_pages_carry_security_headers_and_no_inline_script(
 def test_static_files_are_served_and_confined(client: httpx.Client, service: Service) -> None:
     css = client.get(service.url + "/static/style.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
-    script = client.get(service.url + "/static/query.js")
-    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    module = re.search(r'<script type="module" src="([^"]+)"', html(client, service, "/query").text)
+    assert module is not None
+    script = client.get(service.url + module.group(1))
+    assert script.status_code == 200 and script.headers["content-type"] == "text/javascript; charset=utf-8"
     assert client.get(service.url + "/static/%2e%2e/pages.py").status_code == 404
     assert client.get(service.url + "/static/nothing-here.js").status_code == 404
 
 
 def test_the_editor_bundle_is_built_and_served(client: httpx.Client, service: Service) -> None:
-    """`make install` runs npm ci and bundles CodeMirror into static/vendor; the page loads it from here."""
-    bundle = client.get(service.url + "/static/vendor/editor.js")
-    assert bundle.status_code == 200, "run `make web` (npm ci + build) to build the editor bundle"
-    assert "CtlkgEditor" in bundle.text
-    assert '<script src="/static/vendor/editor.js"' in html(client, service, "/query").text
+    """`make install` runs npm ci and bundles the query page's module, CodeMirror included, into static/dist;
+    the page loads that one module (type="module"), no global between scripts."""
+    page = html(client, service, "/query").text
+    module = re.search(r'<script type="module" src="(/static/dist/query-[A-Z0-9]{8}\.js)"></script>', page)
+    assert module is not None, "run `make web` (npm ci + build) to build the page bundles"
+    code = client.get(service.url + module.group(1)).text
+    for chunk in re.findall(r'<link rel="modulepreload" href="([^"]+)">', page):
+        code += client.get(service.url + chunk).text
+    assert "cm-editor" in code and "CtlkgEditor" not in code
 
 
 def test_every_word_of_the_chrome_exists_in_both_languages() -> None:

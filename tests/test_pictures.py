@@ -35,8 +35,8 @@ from ctlkg.synergy.scores import COMBINED, DIMENSIONS
 from test_browser import CHROMEDRIVER, CHROMIUM, FLAGS, WAIT, console_errors
 
 PAGES = ("/network", "/matrices")
-#: The picture pages' own scripts, after the bundle.
-SCRIPTS = {"/network": "/static/network.js", "/matrices": "/static/matrices.js"}
+#: Each picture page loads one ES module, its own bundle under a content-hashed name.
+SCRIPTS = {"/network": r"/static/dist/network-[A-Z0-9]{8}\.js", "/matrices": r"/static/dist/matrices-[A-Z0-9]{8}\.js"}
 
 needs_chromium = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
@@ -61,8 +61,8 @@ def test_picture_pages_are_served_with_strict_headers(
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["x-frame-options"] == "DENY"
-    scripts = re.findall(r'<script src="([^"]+)"[^>]*></script>', page.text)
-    assert scripts == ["/static/vendor/charts.js", "/static/pictures.js", SCRIPTS[path]]
+    scripts = re.findall(r'<script type="module" src="([^"]+)"></script>', page.text)
+    assert len(scripts) == 1 and re.fullmatch(SCRIPTS[path], scripts[0]), scripts
     assert len(re.findall(r"<script\b", page.text)) == len(scripts), "no inline script"
     assert not re.search(r"\son[a-z]+=", page.text), "no inline event handlers"
     assert not re.search(r"\sstyle=", page.text), "no inline styles"
@@ -101,16 +101,22 @@ def test_navigation_and_home_link_to_the_pictures(client: httpx.Client, service:
     assert 'href="/network?lang=en" aria-current="page"' in network
 
 
-def test_the_chart_bundle_and_scripts_are_served(client: httpx.Client, service: Service) -> None:
-    """`make install` runs npm ci and esbuild: the d3 modules come from static/vendor, never a CDN."""
-    bundle = client.get(service.url + "/static/vendor/charts.js")
-    assert bundle.status_code == 200, "run `make web` (npm ci + build) to build the chart bundle"
-    assert "javascript" in bundle.headers["content-type"] and "CtlkgCharts" in bundle.text
-    assert "forceSimulation" in bundle.text or "forceLink" in bundle.text or len(bundle.text) > 20_000
-    for script in ("/static/pictures.js", "/static/network.js", "/static/matrices.js"):
-        response = client.get(service.url + script)
-        assert response.status_code == 200 and "javascript" in response.headers["content-type"]
-        assert "innerHTML" not in response.text, "data goes in as text, never as markup"
+def test_the_chart_bundles_are_served(client: httpx.Client, service: Service) -> None:
+    """`make install` runs npm ci and esbuild: each picture page's module bundles the d3 modules it
+    imports (with the shared code in chunks it preloads), all from static/dist, never a CDN."""
+    for path in PAGES:
+        page = html(client, service, path).text
+        module = re.search(r'<script type="module" src="([^"]+)"', page)
+        assert module is not None, "run `make web` (npm ci + build) to build the page bundles"
+        chunks = re.findall(r'<link rel="modulepreload" href="([^"]+)">', page)
+        assert chunks, "the chunks the module imports are preloaded"
+        code = ""
+        for url in (module.group(1), *chunks):
+            response = client.get(service.url + url)
+            assert response.status_code == 200 and "javascript" in response.headers["content-type"]
+            code += response.text
+        assert "forceSimulation" in code or "forceLink" in code or len(code) > 20_000
+        assert "CtlkgCharts" not in code and "CtlkgPictures" not in code
 
 
 # ---- In the browser, embedded backend -------------------------------------------------------------

@@ -19,8 +19,10 @@ from urllib.parse import quote, unquote
 
 from ctlkg.rdf import namespaces
 
-#: Base IRI prefix -> local path prefix; longest first so "ontology#" wins over "ontology".
-_MAP: tuple[tuple[str, str], ...] = (
+#: IRIs that dereference at a path of their own.
+EXACT_PATHS: dict[str, str] = {namespaces.ONTOLOGY_IRI: "/ontology"}
+#: Base IRI prefix -> local path prefix (the page scripts get both maps from ``web.html.page_data``).
+PATH_PREFIXES: tuple[tuple[str, str], ...] = (
     (namespaces.BASE + "id/", "/id/"),
     (namespaces.ONTOLOGY_IRI + "#", "/ontology#"),
 )
@@ -28,9 +30,9 @@ _MAP: tuple[tuple[str, str], ...] = (
 
 def to_local(iri: str) -> str | None:
     """The local path that dereferences ``iri``, or None when the IRI is not ours."""
-    if iri == namespaces.ONTOLOGY_IRI:
-        return "/ontology"
-    for base, local in _MAP:
+    if iri in EXACT_PATHS:
+        return EXACT_PATHS[iri]
+    for base, local in PATH_PREFIXES:
         if iri.startswith(base) and len(iri) > len(base):
             # Keep the characters that are legal in a path as they are, escape the rest.
             return local + quote(iri[len(base) :], safe="/:@!$&'()*+,;=-._~%#")

@@ -35,7 +35,7 @@ from ctlkg.web.api import dumps, graph_store, sparql_update, void
 from ctlkg.web.api import named_queries as api_queries
 from ctlkg.web.api import sparql_query as sparql_protocol
 from ctlkg.web.api import synergies as api_synergies
-from ctlkg.web.html import linked_data, pages
+from ctlkg.web.html import assets, linked_data, pages
 from ctlkg.web.http_protocol import JsonErrorsProtocol
 from ctlkg.web.middleware import AccessLog, BodyLimit, SecurityHeaders
 
@@ -173,6 +173,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.include_router(void.router(settings, backend, runner))
     app.include_router(linked_data.router(settings, backend))
     app.include_router(pages.router(settings, backend))
+    app.mount("/static", assets.Static(), name="static")
     app.include_router(api_synergies.router(settings, backend, synergies))
     app.include_router(api_queries.router(settings, backend, runner, answers=answers))
     http_errors.install(app)

@@ -1,17 +1,15 @@
-"""The human pages: home, query, the pictures (network, matrices), and our static files (CSS, JS, bundles)."""
+"""The human pages: home, query and the pictures (network, matrices); ``assets`` serves their static files."""
 
 from __future__ import annotations
 
 import json
-import mimetypes
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import HTMLResponse
 
 from ctlkg.config import Settings
-from ctlkg.errors import NotFound
 from ctlkg.rdf import namespaces
 from ctlkg.sparql.backend import Backend
 from ctlkg.synergy.scores import COMBINED, DIMENSIONS
@@ -45,9 +43,6 @@ PICTURE_WORDS = (
     "by_component",
 )
 
-#: Static files change only with a release; an hour of caching spares the bundle without stale pages for long.
-STATIC_CACHE = "public, max-age=3600"
-
 
 class Pages:
     """The page handlers, holding the settings and backend they answer from."""
@@ -69,8 +64,6 @@ class Pages:
         context = {
             "examples": examples.load(reader),
             "default_query": DEFAULT_QUERY.format(ctl=str(namespaces.CTL)),
-            "editor_bundled": (templating.STATIC_DIR / "vendor" / "editor.js").is_file(),
-            "prefixes_json": json.dumps(namespaces.PREFIXES),
         }
         return templating.render(request, "query.html", context, lang=reader)
 
@@ -83,22 +76,6 @@ class Pages:
         """The synergy heat map and the PNRR and S3 coverage charts, drawn in the browser from the API."""
         reader = templating.choose_lang(request)
         return templating.render(request, "matrices.html", picture_context(reader), lang=reader)
-
-    def static(self, path: str) -> Response:
-        """A file of ``static/``; nothing outside it, whatever the path says."""
-        root = templating.STATIC_DIR.resolve()
-        try:
-            target = (root / path).resolve()
-            found = target.is_relative_to(root) and target.is_file()
-        except (ValueError, OSError):  # a NUL byte, a name too long: no such file either
-            found = False
-        if not found:
-            raise NotFound("no such static file; the pages link to every one there is")
-        media_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if media_type in ("text/javascript", "application/javascript", "text/css"):
-            media_type += "; charset=utf-8"
-        headers = {"Cache-Control": STATIC_CACHE, "X-Content-Type-Options": "nosniff"}
-        return FileResponse(target, media_type=media_type, headers=headers)
 
 
 def dimension_key(dimension: str) -> str:
@@ -116,7 +93,6 @@ def picture_context(lang: str) -> dict[str, object]:
         "dimensions": dimensions,
         # Autoescaped into a data- attribute, read back by the script with JSON.parse: never markup.
         "words_json": json.dumps(words, ensure_ascii=False),
-        "charts_bundled": (templating.STATIC_DIR / "vendor" / "charts.js").is_file(),
     }
 
 
@@ -147,8 +123,5 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
         methods=["GET", "HEAD"],
         response_class=HTMLResponse,
         summary="Synergy heat map and PNRR and S3 coverage matrices",
-    )
-    api.add_api_route(
-        "/static/{path:path}", handlers.static, methods=["GET", "HEAD"], include_in_schema=False
     )
     return api

@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from ctlkg.rdf import links, namespaces
+from ctlkg.web.html import assets, page_data
 from ctlkg.web.html.words import WORDS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-STATIC_DIR = Path(__file__).parent / "static"
 LANGUAGES = ("en", "it")
 
 #: Sent with every page: scripts only from our own files, so an escaped-but-hostile literal can never run;
@@ -58,7 +58,13 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(href=links.href, curie=links.curie, base_iri=namespaces.BASE)
+    env.globals.update(
+        href=links.href,
+        curie=links.curie,
+        base_iri=namespaces.BASE,
+        script=assets.MANIFEST_CACHE.script,  # a page's hashed bundle, or None when none is built
+        site_json=page_data.site_json,
+    )
     return env
 
 

@@ -1,14 +1,27 @@
-// The SPARQL editor of the query page: CodeMirror 6 with the SPARQL mode, bundled by esbuild into
-// service/ctlkg/web/html/static/vendor/editor.js, which exposes window.CtlkgEditor for static/query.js.
+// The SPARQL editor of the query page: CodeMirror 6 with the SPARQL mode, imported by query.js and
+// bundled with it by esbuild.
 import { basicSetup } from "codemirror";
 import { EditorView, keymap } from "@codemirror/view";
 import { EditorState } from "@codemirror/state";
 import { StreamLanguage } from "@codemirror/language";
 import { sparql } from "@codemirror/legacy-modes/mode/sparql";
 
-// Replace a textarea with an editor that keeps the textarea's value in sync, so the form still submits
-// (and the page still works as a plain form when this bundle is missing).
-function fromTextArea(textarea, onRun, options = {}) {
+/**
+ * @typedef {object} Editor
+ * @property {() => string} getValue
+ * @property {(text: string) => void} setValue
+ * @property {() => void} focus
+ */
+
+/**
+ * Replace a textarea with an editor that keeps the textarea's value in sync, so the form still submits
+ * (and the page still works as a plain form without scripts).
+ * @param {HTMLTextAreaElement} textarea
+ * @param {() => void} onRun  what Ctrl/Cmd-Enter and Shift-Enter do
+ * @param {{nonce?: string}} [options]  the page's style nonce, for the <style> the editor generates
+ * @returns {Editor}
+ */
+export function fromTextArea(textarea, onRun, options = {}) {
   const run = () => { onRun(); return true; };
   const view = new EditorView({
     state: EditorState.create({
@@ -27,16 +40,14 @@ function fromTextArea(textarea, onRun, options = {}) {
       ],
     }),
   });
-  textarea.parentNode.insertBefore(view.dom, textarea);
+  textarea.before(view.dom);
   textarea.hidden = true;
   return {
     getValue: () => view.state.doc.toString(),
-    setValue: (text) => {
+    setValue: (/** @type {string} */ text) => {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
       textarea.value = text;
     },
     focus: () => view.focus(),
   };
 }
-
-window.CtlkgEditor = { fromTextArea };

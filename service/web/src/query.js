@@ -1,0 +1,241 @@
+// The query page: runs the editor's query against /sparql with fetch and shows a sortable table.
+// Everything is built with DOM calls and textContent, never innerHTML, so no value from the graph can
+// become markup; the page's CSP forbids inline scripts, so this module (and what it imports) is the only script.
+import { fromTextArea } from "./editor.js";
+import { byId } from "./dom.js";
+import { errorMessage } from "./http.js";
+import { curie, isNumericType, localHref } from "./site.js";
+
+/**
+ * A term of the SPARQL JSON results format.
+ * @typedef {{type: "uri" | "literal" | "bnode" | "typed-literal", value: string, datatype?: string,
+ *            "xml:lang"?: string}} Term
+ * @typedef {Record<string, Term | undefined>} Binding
+ * @typedef {{n: number | null, s: string}} SortKey
+ */
+
+const page = byId("query-page", HTMLElement);
+const form = byId("query-form", HTMLFormElement);
+const textarea = byId("query-text", HTMLTextAreaElement);
+const status = byId("query-status", HTMLElement);
+const results = byId("results", HTMLElement);
+const downloads = byId("downloads", HTMLElement);
+const SELECT_FORMATS = ["json", "xml", "csv", "tsv"];
+const GRAPH_FORMATS = ["turtle", "jsonld", "rdfxml", "ntriples"];
+
+/**
+ * A message of the page, in the reader's language (the server put them in data-msg-* attributes).
+ * @param {string} key
+ * @returns {string}
+ */
+const msg = (key) => page.dataset[key] || "";
+
+// With scripts on, results come as a table with download links; the format menu is for plain form posts.
+document.querySelectorAll(".no-js-only").forEach((node) => { if (node instanceof HTMLElement) node.hidden = true; });
+
+const nonce = document.querySelector('meta[name="ctlkg-style-nonce"]');
+const editor = fromTextArea(textarea, () => form.requestSubmit(),
+  { nonce: nonce instanceof HTMLMetaElement ? nonce.content : "" });
+
+/**
+ * @param {Term | undefined} term
+ * @returns {boolean}
+ */
+function isNumeric(term) {
+  return Boolean(term && isNumericType(term.datatype));
+}
+
+/**
+ * A cell's content: our IRIs link to our pages, others to themselves; literals carry a language or type badge.
+ * @param {Term | undefined} term
+ * @returns {Node}
+ */
+function termNode(term) {
+  if (!term) return document.createTextNode("");
+  if (term.type === "uri") {
+    const local = localHref(term.value);
+    if (!local && !/^https?:\/\//i.test(term.value)) return document.createTextNode(term.value);
+    const a = document.createElement("a");
+    a.href = local || term.value;
+    a.textContent = curie(term.value);
+    a.title = term.value;
+    if (!local) { a.className = "external"; a.rel = "noopener noreferrer"; }
+    return a;
+  }
+  const span = document.createElement("span");
+  span.textContent = term.type === "bnode" ? "_:" + term.value : term.value;
+  const fragment = document.createDocumentFragment();
+  fragment.appendChild(span);
+  // Numbers speak for themselves; other datatypes (dates, years) and languages get a badge.
+  const tag = term["xml:lang"] || (term.datatype && !isNumeric(term) ? curie(term.datatype) : "");
+  if (tag) {
+    const badge = document.createElement("span");
+    badge.className = "tag";
+    badge.textContent = tag;
+    fragment.appendChild(document.createTextNode(" "));
+    fragment.appendChild(badge);
+  }
+  return fragment;
+}
+
+/**
+ * @param {Term | undefined} term
+ * @returns {SortKey}
+ */
+function sortKey(term) {
+  if (!term) return { n: null, s: "" };
+  const n = isNumeric(term) ? Number(term.value) : null;
+  return { n: n === null || Number.isNaN(n) ? null : n, s: term.value.toLocaleLowerCase() };
+}
+
+/**
+ * Numbers as numbers when both are, else text in the reader's collation.
+ * @param {SortKey} a
+ * @param {SortKey} b
+ * @returns {number}
+ */
+function compare(a, b) {
+  if (a.n !== null && b.n !== null) return a.n - b.n;
+  return a.s.localeCompare(b.s);
+}
+
+/**
+ * The results as a table whose column heads sort it (click, Enter or Space).
+ * @param {string[]} vars
+ * @param {Binding[]} bindings
+ * @returns {HTMLTableElement}
+ */
+function renderTable(vars, bindings) {
+  const table = document.createElement("table");
+  table.className = "data";
+  const head = table.createTHead().insertRow();
+  const body = table.createTBody();
+  const rows = bindings.map((b) => ({ b, tr: body.insertRow() }));
+  vars.forEach((name, column) => {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = name;
+    th.tabIndex = 0;
+    th.title = "Sort";
+    const sort = () => {
+      const ascending = th.getAttribute("aria-sort") !== "ascending";
+      head.querySelectorAll("th").forEach((other) => other.removeAttribute("aria-sort"));
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      rows.sort((x, y) => compare(sortKey(x.b[vars[column]]), sortKey(y.b[vars[column]])) * (ascending ? 1 : -1));
+      rows.forEach((r) => body.appendChild(r.tr));
+    };
+    th.addEventListener("click", sort);
+    th.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    head.appendChild(th);
+  });
+  const numeric = vars.map((name) => bindings.every((b) => !b[name] || isNumeric(b[name])));
+  vars.forEach((_, column) => { if (numeric[column]) head.cells[column].className = "num"; });
+  rows.forEach((r) => {
+    vars.forEach((name, column) => {
+      const cell = r.tr.insertCell();
+      if (numeric[column]) cell.className = "num";
+      cell.appendChild(termNode(r.b[name]));
+    });
+  });
+  return table;
+}
+
+// The download links of the last answer; none while a query runs or after one failed.
+function clearDownloads() {
+  downloads.querySelectorAll("a").forEach((a) => a.remove());
+  downloads.hidden = true;
+}
+
+/**
+ * @param {string} query
+ * @param {string[]} formats
+ */
+function showDownloads(query, formats) {
+  clearDownloads();
+  formats.forEach((format) => {
+    const a = document.createElement("a");
+    a.className = "button small";
+    a.dataset.format = format;
+    a.href = "/sparql?" + new URLSearchParams({ query, format }).toString();
+    a.textContent = format.toUpperCase();
+    downloads.appendChild(a);
+    downloads.appendChild(document.createTextNode(" "));
+  });
+  downloads.hidden = false;
+}
+
+/**
+ * @param {string} text
+ * @param {boolean} isError
+ */
+function setStatus(text, isError) {
+  status.textContent = text;
+  status.classList.toggle("error", Boolean(isError));
+}
+
+async function run() {
+  const query = editor.getValue();
+  setStatus(msg("msgRunning"), false);
+  results.replaceChildren();
+  clearDownloads();
+  const started = performance.now();
+  let response;
+  try {
+    response = await fetch("/sparql", {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Accept: "application/sparql-results+json, text/turtle;q=0.9",
+      },
+      body: new URLSearchParams({ query }),
+    });
+  } catch (error) {
+    setStatus(msg("msgError") + ": " + (error instanceof Error ? error.message : String(error)), true);
+    return;
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const type = response.headers.get("content-type") || "";
+  if (!response.ok) {
+    setStatus(msg("msgError") + " " + response.status + " · " + (await errorMessage(response)), true);
+    return;
+  }
+  if (type.includes("json")) {
+    const data = await response.json();
+    if (typeof data.boolean === "boolean") {
+      setStatus(String(data.boolean) + " · " + seconds + " s", false);
+      showDownloads(query, ["json", "xml"]);
+      return;
+    }
+    /** @type {string[]} */
+    const vars = data.head.vars || [];
+    /** @type {Binding[]} */
+    const bindings = data.results.bindings || [];
+    const truncated = response.headers.get("x-result-truncated") ? " " + msg("msgTruncated") : "";
+    setStatus(bindings.length + " " + msg("msgRows") + truncated + " · " + seconds + " s", false);
+    if (bindings.length === 0) {
+      const p = document.createElement("p");
+      p.className = "muted";
+      p.textContent = msg("msgEmpty");
+      results.appendChild(p);
+    } else {
+      results.appendChild(renderTable(vars, bindings));
+    }
+    showDownloads(query, SELECT_FORMATS);
+    return;
+  }
+  const pre = document.createElement("pre");
+  pre.textContent = await response.text();
+  results.appendChild(pre);
+  setStatus(seconds + " s", false);
+  showDownloads(query, GRAPH_FORMATS);
+}
+
+form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+document.querySelectorAll("button.example").forEach((button) => {
+  if (!(button instanceof HTMLButtonElement)) return;
+  button.addEventListener("click", () => {
+    const source = document.getElementById(button.dataset.example || "");
+    if (source) editor.setValue(source.textContent || "");
+    editor.focus();
+  });
+});
