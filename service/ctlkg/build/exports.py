@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ctlkg.rdf import namespaces
-
 from ctlkg.build import store
+from ctlkg.rdf import namespaces
 
 #: Format name -> (pyoxigraph format, file extension, media type).
 FORMATS: dict[str, tuple[ox.RdfFormat, str, str]] = {

@@ -1,10 +1,11 @@
 """`ctlkg build` at scale: parse, validate, reason and score synergies inside Oxigraph, then write the store.
 
-The reference pipeline (``ctlkg.build.reference``: rdflib, pyshacl, owlrl) takes minutes past a hundred clusters.
-Here every stage works on an in-memory Oxigraph store, where joins run about ten times faster than on disk:
-Turtle is bulk-loaded (no rdflib), the shapes run as compiled SPARQL (``fastcheck``), OWL RL as SPARQL rules
-(``rules``), synergies are scored in numpy blocks (``fastsynergy``); the result is then bulk-loaded into the
-on-disk store that ``ctlkg serve --store-dir`` opens, and optimised. Each stage's time is returned.
+The reference pipeline (``ctlkg.build.reference``: rdflib, pyshacl, owlrl) takes minutes past a hundred
+clusters. Here every stage works on an in-memory Oxigraph store, where joins run about ten times faster than
+on disk: Turtle is bulk-loaded (no rdflib), the shapes run as compiled SPARQL (``ctlkg.shacl.compiled``), OWL
+RL as SPARQL rules (``ctlkg.reasoning.rules``), synergies are scored in numpy blocks
+(``ctlkg.synergy.blocks``); the result is then bulk-loaded into the on-disk store that ``ctlkg serve
+--store-dir`` opens, and optimised. Each stage's time is returned.
 
     python -m ctlkg.build.oxigraph --data build/synth-1000 --out build/store-1000
 """
@@ -24,20 +25,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ctlkg.shacl import compiled as fastcheck
-
-from ctlkg.synergy import blocks as fastsynergy
-
-from ctlkg.rdf import sources as graphs
-
-from ctlkg.rdf import namespaces
-
-from ctlkg.rdf import paths
-
-from ctlkg.reasoning import rules
-from ctlkg.sparql.backend import default_graph_update
 from ctlkg.errors import SourceError, StoreError, ValidationFailed
+from ctlkg.rdf import namespaces, paths
+from ctlkg.rdf import sources as graphs
+from ctlkg.reasoning import rules
+from ctlkg.shacl import compiled as fastcheck
 from ctlkg.shacl.reference import ValidationReport
+from ctlkg.sparql.backend import default_graph_update
+from ctlkg.synergy import blocks as fastsynergy
 
 Progress = Callable[[str], None]
 Timings = dict[str, float]
@@ -216,7 +211,8 @@ def fast_build(data_dirs: Iterable[Path] | None, out_dir: Path, progress: Progre
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m ctlkg.build.oxigraph", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m ctlkg.build.oxigraph",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, action="append", help="data folder or file (repeatable)")
     parser.add_argument("--out", type=Path, required=True, help="store directory to write")
     args = parser.parse_args(argv)

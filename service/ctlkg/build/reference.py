@@ -9,10 +9,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ctlkg.rdf import sources as graphs
-
-from ctlkg.reasoning import reference as reasoning
 from ctlkg.errors import ValidationFailed
+from ctlkg.rdf import sources as graphs
+from ctlkg.reasoning import reference as reasoning
 from ctlkg.shacl.reference import ValidationReport, validate
 
 #: Called with a stage name when it starts, so a CLI can show progress.

@@ -9,11 +9,11 @@ from collections.abc import Mapping
 import httpx
 import pyoxigraph as ox
 
-from ctlkg.rdf import namespaces
-from ctlkg.sparql.backend import replacing_update
-from ctlkg.errors import BackendError
 from ctlkg.build.reference import Compiled
 from ctlkg.build.writes import from_rdflib
+from ctlkg.errors import BackendError
+from ctlkg.rdf import namespaces
+from ctlkg.sparql.backend import replacing_update
 
 TIMEOUT = 300.0
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from ctlkg.build.reference import Compiled
+from ctlkg.errors import StoreError
 from ctlkg.rdf import namespaces
 from ctlkg.sparql.backend import default_graph_update
-from ctlkg.errors import StoreError
-from ctlkg.build.reference import Compiled
 
 #: Short names for the named graphs, as users pick them on the command line.
 GRAPHS: dict[str, str] = {

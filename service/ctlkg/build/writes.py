@@ -15,16 +15,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ctlkg.shacl import compiled as fastcheck
-
-from ctlkg.synergy import blocks as fastsynergy
-
-from ctlkg.rdf import namespaces
-
-from ctlkg.reasoning import rules
-from ctlkg.sparql.backend import Backend
 from ctlkg.errors import Forbidden, QueryRefused, QuerySyntaxError, WriteRefused
+from ctlkg.rdf import namespaces
+from ctlkg.reasoning import rules
+from ctlkg.shacl import compiled as fastcheck
 from ctlkg.shacl.reference import ValidationReport
+from ctlkg.sparql.backend import Backend
+from ctlkg.synergy import blocks as fastsynergy
 
 SOURCES = (namespaces.GRAPH_DATA, namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_SHAPES)
 READ_ONLY_GRAPHS = (
