@@ -640,10 +640,6 @@ def test_complex_paths_are_written_in_sparql_syntax(base: Graph, ontology: Graph
 # ---- the shipped data
 
 
-@pytest.mark.skipif(
-    len(list((ROOT / "data" / "clusters").glob("*.ttl"))) < 9,
-    reason="data/clusters/ has fewer than 9 files: the cluster data is still being written",
-)
 def test_shipped_data_conforms(ontology: Graph, shapes: Graph) -> None:
     data = Graph()
     for file in sorted((ROOT / "data").rglob("*.ttl")):

@@ -413,6 +413,9 @@ def test_hostile_input_is_never_a_500(
         response = client.get(service.sparql, params=params, headers=headers)
     assert 200 <= response.status_code < 500, response.text
     assert "Traceback" not in response.text
+    if isinstance(params, str):  # both are query strings that are not UTF-8: the client's mistake, said so
+        assert response.status_code == 400, response.text
+        assert response.json()["message"] == "the query string is not UTF-8 percent-encoded text"
 
 
 # --- CORS and logs ------------------------------------------------------------------------------
