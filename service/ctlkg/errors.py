@@ -6,6 +6,10 @@ from __future__ import annotations
 class CtlkgError(Exception):
     """Base of every error this package raises on purpose."""
 
+    #: The HTTP status the service answers with; 500 (logged, with a generic message) for the errors that
+    #: only the command line or the build should meet.
+    status_code = 500
+
 
 class SourceError(CtlkgError):
     """A data, ontology or shapes file is missing or cannot be parsed."""
@@ -14,9 +18,13 @@ class SourceError(CtlkgError):
 class ValidationFailed(CtlkgError):
     """The data breaks one or more SHACL shapes (violations, not warnings)."""
 
+    status_code = 422
+
 
 class QuerySyntaxError(CtlkgError):
     """A SPARQL query or update does not parse; the message is the parser's."""
+
+    status_code = 400
 
 
 class StoreError(CtlkgError):
@@ -26,9 +34,13 @@ class StoreError(CtlkgError):
 class QueryRefused(CtlkgError):
     """A request this service will not run: an update at /sparql, SERVICE, LOAD, a bad parameter."""
 
+    status_code = 400
+
 
 class QueryTimeout(CtlkgError):
     """A query ran past its time limit, or waited too long for a free slot."""
+
+    status_code = 503
 
     #: Said in the error body, so a client can tell why without parsing the message.
     reason = "timeout"
@@ -43,11 +55,15 @@ class ServerBusy(QueryTimeout):
 class QueryOutOfMemory(CtlkgError):
     """A query needed more memory than a worker, or the whole service, may use; its worker was stopped."""
 
+    status_code = 503
+
     reason = "memory"
 
 
 class EngineCrashed(CtlkgError):
     """The engine's worker process died on a query (a stack overflow, say); the service goes on."""
+
+    status_code = 503
 
     reason = "crash"
 
@@ -55,9 +71,13 @@ class EngineCrashed(CtlkgError):
 class BackendError(CtlkgError):
     """The remote SPARQL engine failed or could not be reached."""
 
+    status_code = 502
+
 
 class WriteRefused(CtlkgError):
     """An update would leave the data breaking a shape; carries the validation report's JSON."""
+
+    status_code = 422
 
     def __init__(self, message: str, report: dict[str, object] | None = None) -> None:
         super().__init__(message)
@@ -71,29 +91,43 @@ class ConfigError(CtlkgError):
 class UpstreamTimeout(QueryTimeout):
     """The remote SPARQL engine did not answer in time (a gateway timeout, not ours)."""
 
+    status_code = 504
+
 
 class NotAcceptable(CtlkgError):
     """None of the media types the client accepts can carry this answer."""
+
+    status_code = 406
 
 
 class UnsupportedMediaType(CtlkgError):
     """The request body is in a media type (or charset) this operation does not take."""
 
+    status_code = 415
+
 
 class RequestTooLarge(CtlkgError):
     """The request body is over the configured size limit."""
+
+    status_code = 413
 
 
 class NotAuthenticated(CtlkgError):
     """A write came without the bearer token the server expects."""
 
+    status_code = 401
+
 
 class Forbidden(CtlkgError):
     """The request is understood and authenticated but not allowed here (e.g. a write to the ontology)."""
 
+    status_code = 403
+
 
 class NotFound(CtlkgError):
     """Nothing is served at this path (an unknown dump file name, say)."""
+
+    status_code = 404
 
 
 #: The most of a client's value an error message quotes: enough to recognise it, never a 5 kB echo.

@@ -24,28 +24,9 @@ from ctlkg.errors import clip
 
 log = logging.getLogger("ctlkg.web.app")
 
-#: Most specific first: the first class an error is an instance of decides its status.
-STATUS: list[tuple[type[errors.CtlkgError], int]] = [
-    (errors.QuerySyntaxError, 400),
-    (errors.QueryRefused, 400),
-    (errors.NotAuthenticated, 401),
-    (errors.Forbidden, 403),
-    (errors.NotFound, 404),
-    (errors.NotAcceptable, 406),
-    (errors.RequestTooLarge, 413),
-    (errors.UnsupportedMediaType, 415),
-    (errors.WriteRefused, 422),
-    (errors.ValidationFailed, 422),
-    (errors.BackendError, 502),
-    (errors.UpstreamTimeout, 504),
-    (errors.QueryTimeout, 503),
-    (errors.QueryOutOfMemory, 503),
-    (errors.EngineCrashed, 503),
-]
-
-
 def status_of(error: errors.CtlkgError) -> int:
-    return next((status for kind, status in STATUS if isinstance(error, kind)), 500)
+    """The status an error class declares (a subclass inherits or overrides its parent's)."""
+    return error.status_code
 
 
 def error_response(
