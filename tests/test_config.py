@@ -72,5 +72,5 @@ def test_bad_environment_and_combinations() -> None:
 
 def test_the_token_never_shows() -> None:
     settings = load_settings(None, {"write_token": "s3cret"}, env={})
-    assert settings.write_token == "s3cret"
+    assert settings.write_token is not None and settings.write_token.get_secret_value() == "s3cret"
     assert "s3cret" not in repr(settings) and "s3cret" not in str(settings)

@@ -283,8 +283,8 @@ def test_every_limit_is_configurable_from_file_and_environment(tmp_path: Path) -
     assert len(limits) >= 6
     for match in limits:
         key, env = match["key"], match["env"]
-        assert key in config._FIELDS and env == "CTLKG_" + key.upper(), key
-        if key in config._INTS | config._FLOATS:
+        assert key in Settings.model_fields and env == config.PREFIX + key.upper(), key
+        if Settings.model_fields[key].annotation in (int, float):
             from_env = load_settings(env={env: "3"})
             settings_file = tmp_path / f"{key}.toml"
             settings_file.write_text(f"[ctlkg]\n{key} = 5\n", encoding="utf-8")

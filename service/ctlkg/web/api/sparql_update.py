@@ -60,7 +60,8 @@ class Updates:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not given.strip():
             raise NotAuthenticated("updates need an 'Authorization: Bearer <token>' header")
-        if not hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8")):
+        secret = expected.get_secret_value().encode("utf-8")
+        if not hmac.compare_digest(given.strip().encode("utf-8"), secret):
             raise Forbidden("the bearer token is not valid")
 
     async def update(self, request: Request) -> Response:
