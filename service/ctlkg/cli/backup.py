@@ -1,7 +1,6 @@
 """`ctlkg backup` and `ctlkg restore`: a store directory to one gzip N-Quads archive and back.
 
-cli.py registers the functions (``app.command()(backup)``, ``app.command()(restore)``); they live here
-so the command line does not import this code until it is used.
+``ctlkg.cli.main`` registers both functions as commands; they live here to keep that module short.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """`ctlkg synergies`: the synergies between clusters as a network file, tables, JSON or Turtle.
 
-cli.py registers the function (``app.command()(synergies)``); it lives here so the command line does not
-import the synergy code until it is used.
+``ctlkg.cli.main`` registers it as a command; it lives here to keep that module short.
 """
 
 from __future__ import annotations

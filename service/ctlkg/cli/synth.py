@@ -1,6 +1,6 @@
 """`ctlkg synth`: write a synthetic data set of N clusters, with a progress bar for the long runs.
 
-The lead registers the command in cli.py (``app.command("synth")(synth_cli.synth)``); until then it runs as
+``ctlkg.cli.main`` registers it as ``ctlkg synth``; it also runs on its own as
 ``python -m ctlkg.cli.synth --clusters 100 --out build/synth-100``.
 """
 
