@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import uuid
 
+import cachetools
 import httpx
 import pytest
 
 from conftest import Processes
+from ctlkg.sparql.data_version import DataVersion, VersionedCache
 from ctlkg.sparql.result_cache import Answer, ResultCache, bypassed, cacheable
 
 CTL = "https://w3id.org/lombardia-clusters/ontology#"
@@ -129,3 +131,27 @@ def test_a_remote_backend_keeps_nothing(processes: Processes, client: httpx.Clie
     query = f"ASK {{ ?s a <{CTL}Cluster> }}"
     answers = [client.get(remote.sparql, params={"query": query}, headers=JSON) for _ in range(2)]
     assert all(a.status_code == 200 and "x-cache" not in a.headers for a in answers)
+
+
+def test_one_data_version_empties_every_cache() -> None:
+    """A write moves one counter; each cache empties itself when it sees it move, and an answer computed
+    from the data as it was before the write is not kept after it."""
+    version = DataVersion()
+    answers = ResultCache(10_000, version)
+    rendered: VersionedCache[bytes] = VersionedCache(cachetools.LRUCache(maxsize=8), version)
+    seen = version.value
+    answers.put("q", answer(10), seen)
+    assert rendered.put("page", b"<html>", seen)
+    assert answers.get("q") is not None and rendered.get("page") == b"<html>"
+    version.bump()  # what the service does once a write is applied
+    assert answers.get("q") is None and rendered.get("page") is None
+    assert len(answers) == 0 and len(rendered) == 0
+    assert not rendered.put("page", b"stale", seen)  # computed before the write: refused
+    assert rendered.get("page") is None
+    assert rendered.put("page", b"fresh", version.value) and rendered.get("page") == b"fresh"
+
+
+def test_a_value_larger_than_the_whole_cache_is_not_kept() -> None:
+    sized: VersionedCache[bytes] = VersionedCache(cachetools.LRUCache(maxsize=10, getsizeof=len), DataVersion())
+    assert not sized.put("big", b"x" * 11, 0)
+    assert sized.put("small", b"x" * 10, 0) and len(sized) == 1

@@ -1,5 +1,5 @@
 """Answers to read queries, kept until the data changes: the store changes only through this service's own
-writes (which call ``clear``), so a repeated query is answered from memory, exactly as it was computed.
+writes (which move the data version), so a repeated query is answered from memory, exactly as it was computed.
 
 Bounded in bytes (least recently used answers go first); answers that depend on more than the data (RAND,
 NOW, UUID, STRUUID, BNODE, a SERVICE call) are never kept; a request with ``Cache-Control: no-cache`` (or
@@ -9,10 +9,12 @@ NOW, UUID, STRUUID, BNODE, a SERVICE call) are never kept; a request with ``Cach
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+
+import cachetools
+
+from ctlkg.sparql.data_version import DataVersion, VersionedCache
 
 #: Functions whose value is not a function of the data, and SERVICE anywhere in the text (even where the
 #: lexer sees a string or a comment): such a query is answered afresh each time, never kept.
@@ -42,17 +44,17 @@ def bypassed(cache_control: str | None) -> bool:
 
 
 class ResultCache:
-    """A least-recently-used map from request keys to answers, at most ``max_bytes`` of bodies in all."""
+    """Answers by request key, least recently used first out, at most ``max_bytes`` of bodies in all, and
+    none from before the data last changed (``version``)."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, version: DataVersion | None = None) -> None:
         self.max_bytes = max_bytes
         #: One answer may take at most this much, so a single huge answer cannot flush all the others.
         self.max_answer = max_bytes // 8
-        self._lock = threading.Lock()
-        self._answers: OrderedDict[Hashable, Answer] = OrderedDict()
-        self._bytes = 0
-        #: Bumped by ``clear``: an answer computed before a write finished must not be kept after it.
-        self.generation = 0
+        self.version = version if version is not None else DataVersion()
+        sized: cachetools.LRUCache[Hashable, Answer] = cachetools.LRUCache(
+            maxsize=max(max_bytes, 1), getsizeof=lambda answer: len(answer.body))
+        self._answers = VersionedCache(sized, self.version)
         self.hits = 0
         self.misses = 0
 
@@ -60,38 +62,27 @@ class ResultCache:
     def enabled(self) -> bool:
         return self.max_bytes > 0
 
+    @property
+    def generation(self) -> int:
+        """The data's version now: read it before computing an answer, give it back to ``put``."""
+        return self.version.value
+
     def get(self, key: Hashable) -> Answer | None:
-        with self._lock:
-            found = self._answers.get(key)
-            if found is None:
-                self.misses += 1
-                return None
-            self._answers.move_to_end(key)
+        found = self._answers.get(key)
+        if found is None:
+            self.misses += 1
+        else:
             self.hits += 1
-            return found
+        return found
 
     def put(self, key: Hashable, answer: Answer, generation: int) -> None:
-        """Keep ``answer``, computed from the data as it was at ``generation`` (read it before running)."""
-        if not self.enabled or len(answer.body) > self.max_answer:
-            return
-        with self._lock:
-            if generation != self.generation:
-                return
-            old = self._answers.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old.body)
-            self._answers[key] = answer
-            self._bytes += len(answer.body)
-            while self._bytes > self.max_bytes and self._answers:
-                _, dropped = self._answers.popitem(last=False)
-                self._bytes -= len(dropped.body)
+        """Keep ``answer``, computed from the data as it was at ``generation``."""
+        if self.enabled and len(answer.body) <= self.max_answer:
+            self._answers.put(key, answer, generation)
 
     def clear(self) -> None:
-        """Forget every answer: call it whenever the data changes."""
-        with self._lock:
-            self._answers.clear()
-            self._bytes = 0
-            self.generation += 1
+        """The data changed: forget every answer (and, through the shared version, every other cache's)."""
+        self.version.bump()
 
     def __len__(self) -> int:
         return len(self._answers)

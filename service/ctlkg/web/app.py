@@ -27,6 +27,7 @@ from ctlkg.engine.pool import Limits as PoolLimits
 from ctlkg.engine.pool import Pool
 from ctlkg.errors import ConfigError, CtlkgError, QueryTimeout, UpstreamTimeout
 from ctlkg.sparql.backend import Backend, default_graph_update, has_default_graph
+from ctlkg.sparql.data_version import DataVersion
 from ctlkg.sparql.remote import RemoteBackend
 from ctlkg.sparql.result_cache import ResultCache
 from ctlkg.sparql.runner import Runner
@@ -130,16 +131,14 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     else:
         runner = Runner(settings.max_concurrent_queries, settings.query_timeout, overrun=overrun)
     writes_pool = writer_pool(settings)
-    cache = dumps.DumpCache(backend)
-    synergies = api_synergies.SynergyCache(backend)
+    # Every cache of answers computed from the data empties itself when a write moves this version.
+    version = DataVersion()
+    cache = dumps.DumpCache(backend, version)
+    synergies = api_synergies.SynergyCache(backend, version)
 
     # A remote engine may be written to by others: what it answered cannot be kept.
-    answers = ResultCache(0 if isinstance(backend, RemoteBackend) else settings.result_cache_bytes)
-
-    def written() -> None:
-        cache.invalidate()
-        synergies.invalidate()
-        answers.clear()
+    answers = ResultCache(0 if isinstance(backend, RemoteBackend) else settings.result_cache_bytes, version)
+    written = version.bump
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -11,6 +11,7 @@ import gzip
 import html
 import threading
 
+import cachetools
 import pyoxigraph as ox
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -21,6 +22,7 @@ from ctlkg.config import Settings
 from ctlkg.errors import NotAcceptable, NotFound, shown
 from ctlkg.sparql import negotiation
 from ctlkg.sparql.backend import Backend
+from ctlkg.sparql.data_version import DataVersion, VersionedCache
 from ctlkg.web.base_url import public_base
 
 #: File name -> (format, inferred, gzipped), for every dump we serve.
@@ -33,18 +35,16 @@ FILES: dict[str, tuple[str, bool, bool]] = {
 
 
 class DumpCache:
-    """Serialised dumps, made on first request from one snapshot and dropped when the data changes."""
+    """Serialised dumps, made on first request from one snapshot and dropped when the data version moves."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, version: DataVersion | None = None) -> None:
         self._backend = backend
+        self.version = version if version is not None else DataVersion()
+        #: Held while a file is made: the snapshot is taken once, and each file serialised once.
         self._lock = threading.Lock()
-        self._snapshot: ox.Store | None = None
-        self._files: dict[str, bytes] = {}
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._snapshot = None
-            self._files.clear()
+        self._snapshot: VersionedCache[ox.Store] = VersionedCache(cachetools.Cache(maxsize=1), self.version)
+        self._files: VersionedCache[bytes] = VersionedCache(cachetools.Cache(maxsize=len(FILES)),
+                                                            self.version)
 
     def _take_snapshot(self) -> ox.Store:
         snapshot = ox.Store()
@@ -57,12 +57,17 @@ class DumpCache:
         """The bytes of one dump file (blocking: serialising the whole graph takes a moment)."""
         fmt, inferred, gz = FILES[name]
         with self._lock:
-            if name not in self._files:
-                if self._snapshot is None:
-                    self._snapshot = self._take_snapshot()
-                payload = exports.serialize(self._snapshot, fmt, inferred=inferred)
-                self._files[name] = gzip.compress(payload, mtime=0) if gz else payload
-            return self._files[name]
+            found = self._files.get(name)
+            if found is None:
+                seen = self.version.value
+                snapshot = self._snapshot.get("all")
+                if snapshot is None:
+                    snapshot = self._take_snapshot()
+                    self._snapshot.put("all", snapshot, seen)
+                payload = exports.serialize(snapshot, fmt, inferred=inferred)
+                found = gzip.compress(payload, mtime=0) if gz else payload
+                self._files.put(name, found, seen)
+            return found
 
 
 def entries(base: str) -> list[dict[str, object]]:

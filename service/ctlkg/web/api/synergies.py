@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Annotated
 
+import cachetools
 from fastapi import APIRouter, Query
 from starlette.responses import JSONResponse, Response
 
 from ctlkg.config import Settings
 from ctlkg.errors import NotFound, shown
 from ctlkg.sparql.backend import Backend
+from ctlkg.sparql.data_version import DataVersion, VersionedCache
 from ctlkg.synergy import export as synergy_export
 from ctlkg.synergy.scores import (
     COMBINED,
@@ -48,54 +48,41 @@ RESPONSES: dict[int | str, dict[str, object]] = {
 
 class SynergyCache:
     """The scored pairs with the default weights, computed on first use, and the answers rendered from them;
-    dropped by ``invalidate`` (call it when the data changes) or after ``max_age`` seconds, so a missed
-    invalidation cannot last."""
+    dropped when the data version moves, or after ``max_age`` seconds, so that nothing stale can last."""
 
-    #: Rendered answers kept at most (one per route and parameters); beyond, the oldest go first.
+    #: Rendered answers kept at most (one per route and parameters); beyond, the least recently used go.
     MAX_RENDERED = 128
 
-    def __init__(self, backend: Backend, *, max_age: float = 300.0) -> None:
+    def __init__(
+        self, backend: Backend, version: DataVersion | None = None, *, max_age: float = 300.0
+    ) -> None:
         self._backend = backend
-        self._max_age = max_age
-        self._lock = threading.Lock()
-        self._value: SynergySet | None = None
-        self._at = 0.0
-        self._rendered: OrderedDict[tuple[str | None, ...], Rendered] = OrderedDict()
-        #: Bumped by ``invalidate``: an answer rendered from the data before a write is not kept after it.
-        self._generation = 0
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._value = None
-            self._rendered.clear()
-            self._generation += 1
+        self.version = version if version is not None else DataVersion()
+        #: Held while the pairs are scored, so that concurrent first requests score them once.
+        self._scoring = threading.Lock()
+        self._value: VersionedCache[SynergySet] = VersionedCache(
+            cachetools.TTLCache(maxsize=1, ttl=max_age), self.version)
+        self._rendered: VersionedCache[Rendered] = VersionedCache(
+            cachetools.TTLCache(maxsize=self.MAX_RENDERED, ttl=max_age), self.version)
 
     def get(self) -> SynergySet:
-        with self._lock:
-            if self._value is None or time.monotonic() - self._at > self._max_age:
-                self._value = compute_synergies(self._backend, materialised=True)
-                self._at = time.monotonic()
-                self._rendered.clear()
-            return self._value
+        with self._scoring:
+            found = self._value.get("pairs")
+            if found is None:
+                seen = self.version.value
+                found = compute_synergies(self._backend, materialised=True)
+                self._value.put("pairs", found, seen)
+            return found
 
     def rendered(self, key: tuple[str | None, ...], render: Callable[[], Rendered]) -> Response:
         """The answer for ``key``, rendered once per state of the data (at a thousand clusters the JSON of
         every pair takes longer to write than to look up); a fresh response each time, as middleware adds
         its headers to it."""
-        self.get()  # expires what is too old
-        with self._lock:
-            found = self._rendered.get(key)
-            generation = self._generation
-            if found is not None:
-                self._rendered.move_to_end(key)
+        found = self._rendered.get(key)
         if found is None:
+            seen = self.version.value
             found = render()
-            with self._lock:
-                if generation != self._generation:  # the data changed while this was rendered
-                    return Response(found[0], 200, dict(found[2]), found[1])
-                self._rendered[key] = found
-                while len(self._rendered) > self.MAX_RENDERED:
-                    self._rendered.popitem(last=False)
+            self._rendered.put(key, found, seen)  # not kept if the data changed while it was rendered
         body, media, headers = found
         return Response(body, 200, dict(headers), media)
 
@@ -196,7 +183,7 @@ def _json(value: object) -> bytes:
 
 
 def router(settings: Settings, backend: Backend, cache: SynergyCache | None = None) -> APIRouter:
-    """The /api/synergies routes, for create_app to include; pass ``cache`` to invalidate it on writes."""
+    """The /api/synergies routes, for create_app to include; pass ``cache`` to share the data version."""
     handlers = Synergies(cache if cache is not None else SynergyCache(backend))
     api = APIRouter(prefix="/api/synergies", tags=["synergies"])
     network_types: dict[str, object] = {media: {} for media, _ in synergy_export.NETWORK_FORMATS.values()}
