@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from rdflib import Namespace
+from rdflib import RDF, RDFS, XSD, Namespace
 
 #: Everything this project mints lives under this base; override with CTLKG_BASE_IRI at deployment.
 DEFAULT_BASE = "https://w3id.org/lombardia-clusters/"
@@ -23,6 +23,8 @@ GRAPH_SHAPES = BASE + "graph/shapes"
 #: Derived from the others at build time: the scored synergies between pairs of clusters.
 GRAPH_SYNERGIES = BASE + "graph/synergies"
 
+#: The W3C vocabularies, named here once (rdflib's own): every module takes them from this one.
+__all__ = ["RDF", "RDFS", "XSD"]
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")

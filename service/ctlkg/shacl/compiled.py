@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from ctlkg.rdf import namespaces
 from ctlkg.shacl.compiler import (
     INTEGERS,
     Check,
@@ -253,7 +254,7 @@ def _text(term_: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) ->
     if isinstance(term_, ox.Literal):
         if term_.language:
             return Literal(term_.value, lang=term_.language).n3()
-        plain = term_.datatype.value == "http://www.w3.org/2001/XMLSchema#string"
+        plain = term_.datatype.value == str(namespaces.XSD.string)
         return term_.value if plain else Literal(term_.value, datatype=URIRef(term_.datatype.value)).n3()
     if isinstance(term_, ox.BlankNode):
         return f"_:{term_.value}"

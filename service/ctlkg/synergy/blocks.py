@@ -43,7 +43,7 @@ _ITEMS = {
     f"?cluster a ctl:Cluster . {p} FILTER(isIRI(?item)) }}"
     for d, p in PATTERNS.items()
 }
-_CTL, _XSD = str(namespaces.CTL), "http://www.w3.org/2001/XMLSchema#"
+_CTL, _XSD = str(namespaces.CTL), str(namespaces.XSD)
 
 
 @dataclass(frozen=True)
@@ -137,13 +137,13 @@ def ntriples(pair: Synergy) -> list[str]:
         node = f"<{pair.iri(dimension)}>"
         name_it, name_en = _NAMES[dimension]
         objects = [
-            ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{_CTL}Synergy>"),
+            (str(namespaces.RDF.type), f"<{_CTL}Synergy>"),
             (
-                "http://www.w3.org/2000/01/rdf-schema#label",
+                str(namespaces.RDFS.label),
                 _literal(f"Sinergia {names['it']}: {name_it}", lang="it"),
             ),
             (
-                "http://www.w3.org/2000/01/rdf-schema#label",
+                str(namespaces.RDFS.label),
                 _literal(f"Synergy {names['en']}: {name_en}", lang="en"),
             ),
             (f"{_CTL}pairMember", f"<{pair.a.iri}>"),

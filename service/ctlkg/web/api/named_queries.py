@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 
 from ctlkg.config import Settings
 from ctlkg.errors import NotAcceptable, NotFound, shown
-from ctlkg.rdf import paths
+from ctlkg.rdf import namespaces, paths
 from ctlkg.sparql import negotiation, results
 from ctlkg.sparql.backend import Backend, Row, Solutions, Term
 from ctlkg.sparql.named_queries import NamedQuery, ParameterError, bind, load_catalogue
@@ -48,7 +48,7 @@ _CONTENT_TYPES = {
     negotiation.CSV: "text/csv; charset=utf-8",
     negotiation.TSV: "text/tab-separated-values; charset=utf-8",
 }
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = str(namespaces.XSD)
 _INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
 _NUMBERS = {_XSD + t for t in ("decimal", "double", "float")}
 RESPONSES: dict[int | str, dict[str, Any]] = {

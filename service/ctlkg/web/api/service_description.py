@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ctlkg.rdf import namespaces
 from ctlkg.sparql.backend import ALL_GRAPHS, Backend
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(str(namespaces.RDF.type))
 DCT = "http://purl.org/dc/terms/"
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_INTEGER = ox.NamedNode(str(namespaces.XSD.integer))
 
 #: The W3C format IRIs of everything /sparql can answer in.
 RESULT_FORMATS = (
@@ -80,4 +81,4 @@ def describe(
     return triples
 
 
-PREFIXES = {"sd": SD, "formats": FORMATS, "void": VOID, "dcterms": DCT, "xsd": "http://www.w3.org/2001/XMLSchema#"}
+PREFIXES = {"sd": SD, "formats": FORMATS, "void": VOID, "dcterms": DCT, "xsd": str(namespaces.XSD)}

@@ -21,12 +21,12 @@ from ctlkg.web.api.sparql_query import response_headers
 from ctlkg.web.base_url import public_base
 
 VOID, DCAT, DCT = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+RDF_TYPE = NamedNode(str(namespaces.RDF.type))
+INTEGER = NamedNode(str(namespaces.XSD.integer))
 IANA = "https://www.iana.org/assignments/media-types/"
 LICENCE = NamedNode("https://creativecommons.org/licenses/by/4.0/")
 PREFIXES = {
-    "void": VOID, "dcat": DCAT, "dcterms": DCT, "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "void": VOID, "dcat": DCAT, "dcterms": DCT, "xsd": str(namespaces.XSD),
     "ctl": str(namespaces.CTL), "cluster": str(namespaces.ID) + "cluster/",
 }
 

@@ -10,8 +10,8 @@ from ctlkg.rdf import links, namespaces
 from ctlkg.rdf.index import GraphIndex, Node
 from ctlkg.sparql.backend import Backend
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+RDF = str(namespaces.RDF)
+RDFS = str(namespaces.RDFS)
 OWL = "http://www.w3.org/2002/07/owl#"
 SH = "http://www.w3.org/ns/shacl#"
 DCT = "http://purl.org/dc/terms/"

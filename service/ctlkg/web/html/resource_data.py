@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ctlkg.rdf import namespaces
 from ctlkg.sparql.backend import Backend, Row, Term
 from ctlkg.web.html.views import Labels, PropertyRow, Value, make_value, ordered_rows
 
 #: How deep blank nodes nest in a description (an address, an OWL restriction, an RDF list of a chain axiom).
 CBD_DEPTH = 6
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = str(namespaces.RDF.type)
 
 
 def _cbd_query(depth: int = CBD_DEPTH) -> str:

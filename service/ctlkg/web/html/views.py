@@ -6,29 +6,29 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ctlkg.rdf import links
+from ctlkg.rdf import links, namespaces
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = str(namespaces.XSD)
+RDF = str(namespaces.RDF)
 #: Datatypes not worth a badge: a plain string says nothing the text does not.
 _PLAIN = {XSD + "string", RDF + "langString"}
 #: Properties shown first, in this order; the rest follow by label.
 _FIRST = (
     RDF + "type",
-    "http://www.w3.org/2000/01/rdf-schema#label",
+    str(namespaces.RDFS.label),
     "http://www.w3.org/2004/02/skos/core#prefLabel",
     "http://purl.org/dc/terms/title",
     "http://purl.org/dc/terms/description",
-    "http://www.w3.org/2000/01/rdf-schema#comment",
+    str(namespaces.RDFS.comment),
 )
 
 
 #: Words for the common terms of other vocabularies, which our graph does not label.
 COMMON: dict[str, dict[str, str]] = {
     RDF + "type": {"en": "type", "it": "tipo"},
-    "http://www.w3.org/2000/01/rdf-schema#label": {"en": "label", "it": "etichetta"},
-    "http://www.w3.org/2000/01/rdf-schema#comment": {"en": "comment", "it": "commento"},
-    "http://www.w3.org/2000/01/rdf-schema#seeAlso": {"en": "see also", "it": "vedi anche"},
+    str(namespaces.RDFS.label): {"en": "label", "it": "etichetta"},
+    str(namespaces.RDFS.comment): {"en": "comment", "it": "commento"},
+    str(namespaces.RDFS.seeAlso): {"en": "see also", "it": "vedi anche"},
     "http://www.w3.org/2004/02/skos/core#prefLabel": {"en": "preferred label", "it": "etichetta preferita"},
     "http://www.w3.org/2004/02/skos/core#altLabel": {
         "en": "alternative label",
