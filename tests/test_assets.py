@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from ctlkg.rdf import links, namespaces
 from ctlkg.web import errors
 from ctlkg.web.html import assets, page_data
+from ctlkg.web.middleware import SecurityHeaders
 
 WEB = Path(__file__).resolve().parents[1] / "service" / "web"
 SRC = WEB / "src"
@@ -27,6 +28,7 @@ def client() -> TestClient:
     app = FastAPI()
     app.mount("/static", assets.Static(), name="static")
     errors.install(app)
+    app.add_middleware(SecurityHeaders)  # as create_app adds it: nosniff on every answer comes from there
     return TestClient(app)
 
 

@@ -82,12 +82,14 @@ DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form
 _ALWAYS = {
     b"x-content-type-options": b"nosniff",
     b"referrer-policy": b"strict-origin-when-cross-origin",
+    b"x-frame-options": b"DENY",
     b"content-security-policy": DEFAULT_CSP.encode("ascii"),
 }
 
 
 class SecurityHeaders:
-    """nosniff, a referrer policy and a strict CSP on every answer that does not already carry its own."""
+    """The one place of the headers every answer carries (nosniff, a referrer policy, no framing) and of
+    the strict CSP for those that do not carry their own (the pages send theirs, with a nonce)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

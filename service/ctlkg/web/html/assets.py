@@ -88,7 +88,7 @@ _UTF8_TEXT = {
 
 
 class Static(StaticFiles):
-    """StaticFiles with our cache lifetimes, nosniff, and our JSON 404 (nothing outside the folder)."""
+    """StaticFiles with our cache lifetimes and our JSON 404 (nothing outside the folder)."""
 
     def __init__(self, directory: Path = STATIC_DIR, manifest: Manifest = MANIFEST_CACHE) -> None:
         super().__init__(directory=directory)
@@ -108,7 +108,7 @@ class Static(StaticFiles):
     ) -> Response:
         relative = Path(full_path).relative_to(Path(str(self.directory)).resolve()).as_posix()
         cache = IMMUTABLE if self.manifest.is_hashed(relative) else REVALIDATE
-        headers = {"Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+        headers = {"Cache-Control": cache}  # nosniff and the rest: ctlkg.web.middleware.SecurityHeaders
         response = FileResponse(full_path, status_code=status_code, stat_result=stat_result, headers=headers)
         text = _UTF8_TEXT.get(response.media_type or "")
         if text:  # the system's MIME table may say application/javascript, and without a charset

@@ -19,16 +19,12 @@ LANGUAGES = ("en", "it")
 
 #: Sent with every page: scripts only from our own files, so an escaped-but-hostile literal can never run;
 #: styles from our files plus the per-response nonce the editor puts on the <style> it generates.
-#: frame-ancestors and nosniff close the other doors a browser leaves open.
+#: frame-ancestors closes the other door a browser leaves open; nosniff and the rest of the headers every
+#: answer carries come from ``ctlkg.web.middleware.SecurityHeaders``.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-SECURITY_HEADERS: dict[str, str] = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-}
 
 
 def choose_lang(request: Request) -> str:
@@ -88,8 +84,7 @@ def render(
         style_nonce=nonce,
         **context,
     )
-    headers = dict(SECURITY_HEADERS)
-    headers["Content-Security-Policy"] = CSP.format(nonce=nonce)
+    headers = {"Content-Security-Policy": CSP.format(nonce=nonce)}
     headers["Vary"] = "Accept, Accept-Language"
     headers["Content-Language"] = lang
     return HTMLResponse(body, status_code=status_code, headers=headers)
