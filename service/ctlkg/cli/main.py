@@ -10,8 +10,6 @@ from typing import Annotated
 
 import pyoxigraph as ox
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ctlkg.build import exports, store
 from ctlkg.build import oxigraph as fastbuild
@@ -19,8 +17,9 @@ from ctlkg.build import reference as pipeline
 from ctlkg.cli.backup import backup, restore
 from ctlkg.cli.synergies import synergies
 from ctlkg.cli.synth import synth
+from ctlkg.cli.tables import err, out, print_table
 from ctlkg.errors import CtlkgError, ValidationFailed
-from ctlkg.rdf import namespaces
+from ctlkg.rdf import links, namespaces
 from ctlkg.rdf import sources as graphs
 from ctlkg.shacl.reference import ValidationReport, validate
 from ctlkg.synergy import graph as synergy_graph
@@ -30,9 +29,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-#: Tables are not cut to 80 columns when the output goes to a file or a pipe.
-out = Console(width=None if sys.stdout.isatty() else 240)
-err = Console(stderr=True)
 
 
 class ReportFormat(StrEnum):
@@ -71,7 +67,7 @@ def _print_report(report: ValidationReport, fmt: ReportFormat, lang: str) -> Non
         return
     for f in report.findings:
         style = "red" if f.severity == "Violation" else "yellow"
-        where = _short_iri(f.focus_node) + (f" {_short_iri(f.path)}" if f.path else "")
+        where = links.curie(f.focus_node) + (f" {links.curie(f.path)}" if f.path else "")
         out.print(f"[{style}]{f.severity:<9}[/{style}] {where}", highlight=False)
         out.print(
             f"          {f.message_it if lang == 'it' else f.message_en}", highlight=False, soft_wrap=True
@@ -209,7 +205,7 @@ def query(
             (ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=namespaces.PREFIXES) or b"").decode()
         )
     elif fmt is ResultFormat.table:
-        _print_table(result)
+        print_table(result)
     else:
         formats = {
             "csv": ox.QueryResultsFormat.CSV,
@@ -218,34 +214,6 @@ def query(
             "xml": ox.QueryResultsFormat.XML,
         }
         sys.stdout.write((result.serialize(format=formats[fmt.value]) or b"").decode())
-
-
-def _short_iri(iri: str) -> str:
-    """The prefixed form of an IRI when one of our prefixes fits, the longest match winning."""
-    matches = [(len(base), prefix) for prefix, base in namespaces.PREFIXES.items() if iri.startswith(base)]
-    if not matches:
-        return iri
-    length, prefix = max(matches)
-    return f"{prefix}:{iri[length:]}"
-
-
-def _short(term: object) -> str:
-    if isinstance(term, ox.NamedNode):
-        return _short_iri(term.value)
-    if isinstance(term, ox.Literal):
-        return term.value
-    return "" if term is None else str(term)
-
-
-def _print_table(result: ox.QuerySolutions) -> None:
-    names = [v.value for v in result.variables]
-    table = Table(*names)
-    rows = 0
-    for solution in result:
-        table.add_row(*[_short(solution[n]) for n in names])
-        rows += 1
-    out.print(table)
-    err.print(f"{rows} rows")
 
 
 @app.command("export")
@@ -305,7 +273,7 @@ def stats(
     for text in (STATS_PER_CLASS, STATS_PER_CLUSTER):
         result = db.query(text, default_graph=store.query_default_graph(), prefixes=namespaces.PREFIXES)
         assert isinstance(result, ox.QuerySolutions)
-        _print_table(result)
+        print_table(result)
 
 
 @app.command()

@@ -38,7 +38,7 @@ from ctlkg.web.api import sparql_query as sparql_protocol
 from ctlkg.web.api import synergies as api_synergies
 from ctlkg.web.html import assets, linked_data, pages
 from ctlkg.web.http_protocol import JsonErrorsProtocol
-from ctlkg.web.middleware import AccessLog, BodyLimit, SecurityHeaders
+from ctlkg.web.middleware import AccessLog, BodyLimit, HeadAsGet, SecurityHeaders, Utf8Query
 
 log = logging.getLogger("ctlkg.web.app")
 #: A little longer than the query's own limit: the pool stops the query at its deadline and says why.
@@ -176,6 +176,10 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.include_router(api_synergies.router(settings, backend, synergies))
     app.include_router(api_queries.router(settings, backend, runner, answers=answers))
     http_errors.install(app)
+    # Innermost, around the routes: a HEAD is routed as its GET, and a query string that is not UTF-8 is
+    # refused before any route reads it.
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(Utf8Query)
     # Added innermost first: the access log sees every answer, even a 413 sent before any route ran.
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)  # fast: 3-4x smaller

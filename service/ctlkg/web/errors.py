@@ -165,15 +165,10 @@ def _document_400(app: FastAPI) -> None:
 
 
 def install(app: FastAPI) -> None:
-    """The error mapping, and the two middleware that answer before any route: create_app calls this
-    once every route is in and before it adds the rest, so they sit innermost, around the routes."""
-    from ctlkg.web.middleware import HeadAsGet, Utf8Query  # it imports error_response from here
-
+    """The error mapping, and the OpenAPI document's account of it."""
     app.add_exception_handler(errors.CtlkgError, _known)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(ClientDisconnect, _gone)
     app.add_exception_handler(Exception, _unexpected)
-    app.add_middleware(HeadAsGet)
-    app.add_middleware(Utf8Query)
     _document_400(app)
