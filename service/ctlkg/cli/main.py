@@ -15,9 +15,9 @@ from ctlkg.build import exports, store
 from ctlkg.build import oxigraph as fastbuild
 from ctlkg.build import reference as pipeline
 from ctlkg.cli.backup import backup, restore
+from ctlkg.cli.console import err, open_store, out, print_table, progress
 from ctlkg.cli.synergies import synergies
 from ctlkg.cli.synth import synth
-from ctlkg.cli.tables import err, out, print_table
 from ctlkg.errors import CtlkgError, ValidationFailed
 from ctlkg.rdf import links, namespaces
 from ctlkg.rdf import sources as graphs
@@ -52,10 +52,6 @@ class ExportFormat(StrEnum):
     trig = "trig"
     jsonld = "jsonld"
     rdfxml = "rdfxml"
-
-
-def _progress(name: str) -> None:
-    err.print(f"[dim]… {name}[/dim]")
 
 
 def _print_report(report: ValidationReport, fmt: ReportFormat, lang: str) -> None:
@@ -119,10 +115,10 @@ def reason(
 
     The rules run as SPARQL inside Oxigraph, with owlrl's inferences (which `--reference` uses instead)."""
     if reference:
-        compiled = pipeline.compile_graphs(paths, check=False, progress=_progress)
+        compiled = pipeline.compile_graphs(paths, check=False, progress=progress)
         text, count = compiled.inferred.serialize(format="turtle"), len(compiled.inferred)
     else:
-        db, _, _ = fastbuild.compile_store(paths, check=False, synergies=False, progress=_progress)
+        db, _, _ = fastbuild.compile_store(paths, check=False, synergies=False, progress=progress)
         inferred = [ox.Triple(q.subject, q.predicate, q.object)
                     for q in db.quads_for_pattern(None, None, None, ox.NamedNode(namespaces.GRAPH_INFERRED))]
         written = ox.serialize(inferred, format=ox.RdfFormat.TURTLE, prefixes=namespaces.PREFIXES)
@@ -150,16 +146,16 @@ def build(
     The checks and the OWL RL closure run as SPARQL inside Oxigraph, with the same results as pyshacl
     and owlrl (which `--reference` uses instead); the store replaces `--out` only once it is complete."""
     if reference:
-        compiled = pipeline.compile_graphs(data, progress=_progress)
-        _progress("store")
+        compiled = pipeline.compile_graphs(data, progress=progress)
+        progress("store")
         db = store.build_store(compiled, output)
-        _progress("synergies")
+        progress("synergies")
         synergy_graph.materialise(db)
         timings = compiled.timings
         sizes = {name: store.count_triples(db, iri) for name, iri in store.ALL_GRAPHS.items()}
         warnings = len(compiled.report.by_severity("Warning")) if compiled.report is not None else 0
     else:
-        built = fastbuild.fast_build(data, output, progress=_progress)
+        built = fastbuild.fast_build(data, output, progress=progress)
         timings = built.timings
         sizes = {name: built.sizes.get(iri, 0) for name, iri in store.ALL_GRAPHS.items()}
         warnings = len(built.report.by_severity("Warning")) if built.report is not None else 0
@@ -168,14 +164,6 @@ def build(
     err.print(f"  {'total':<9} {sum(timings.values()):7.2f} s")
     err.print(f"Conforms to the shapes ({warnings} warnings; `ctlkg validate` lists them)")
     err.print("Built " + str(output) + ": " + ", ".join(f"{n} {c}" for n, c in sizes.items()) + " triples")
-
-
-def _open(store_dir: Path | None, data: list[Path] | None) -> ox.Store:
-    """A built store, or one compiled in memory from the data (unchecked: `validate` is for that)."""
-    if store_dir is not None:
-        return store.open_store(store_dir, read_only=True)
-    db, _, _ = fastbuild.compile_store(data, check=False, progress=_progress)
-    return db
 
 
 @app.command()
@@ -191,7 +179,7 @@ def query(
     if (file is None) == (expression is None):
         raise CtlkgError("give either a query file or -e QUERY, not both or neither")
     text = expression if expression is not None else Path(file).read_text(encoding="utf-8")  # type: ignore[arg-type]
-    db = _open(store_dir, data)
+    db = open_store(store_dir, data)
     try:
         result = db.query(
             text, default_graph=store.query_default_graph(inferred=inferred), prefixes=namespaces.PREFIXES
@@ -229,7 +217,7 @@ def export_cmd(
     store_dir: Annotated[Path | None, typer.Option("--store-dir", help="A built store.")] = None,
 ) -> None:
     """Export the dataset as Turtle, N-Triples, N-Quads (graphs kept), TriG, JSON-LD or RDF/XML."""
-    db = _open(store_dir, None)
+    db = open_store(store_dir, None)
     if output is None:
         if len(fmt) != 1:
             raise CtlkgError("several formats need --out FOLDER")
@@ -267,7 +255,7 @@ def stats(
     data: Annotated[list[Path] | None, typer.Option("--data", help="Data folder or files.")] = None,
 ) -> None:
     """Counts per class and per cluster (inferences included)."""
-    db = _open(store_dir, data)
+    db = open_store(store_dir, data)
     for name, iri in store.ALL_GRAPHS.items():
         out.print(f"{name:<9} {store.count_triples(db, iri):>7} triples")
     for text in (STATS_PER_CLASS, STATS_PER_CLUSTER):
@@ -339,16 +327,16 @@ def load(
     """Push the validated ontology, shapes, data and inferences to a SPARQL engine, one named graph each."""
     from ctlkg.build import remote_load as loader
 
-    compiled = pipeline.compile_graphs(data, check=check, progress=_progress)
+    compiled = pipeline.compile_graphs(data, check=check, progress=progress)
     graphs = loader.graphs_of(compiled)
-    _progress("synergies")
+    progress("synergies")
     db = store.build_store(compiled)
     synergy_graph.materialise(db)
     graphs[namespaces.GRAPH_SYNERGIES] = list(
         ox.Triple(q.subject, q.predicate, q.object)
         for q in db.quads_for_pattern(None, None, None, ox.NamedNode(namespaces.GRAPH_SYNERGIES))
     )
-    _progress("load")
+    progress("load")
     loader.push(graphs, update_endpoint=endpoint, gsp=gsp)
     sizes = ", ".join(f"{name} {len(graphs[iri])}" for name, iri in store.ALL_GRAPHS.items())
     err.print(f"Loaded into {gsp or endpoint}: {sizes} triples")

@@ -11,19 +11,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import pyoxigraph as ox
 import typer
-from rich.console import Console
 
-from ctlkg.build import oxigraph as fastbuild
-from ctlkg.build import store
+from ctlkg.cli.console import err, open_store
 from ctlkg.errors import CtlkgError
 from ctlkg.sparql.embedded import EmbeddedBackend
 from ctlkg.synergy import export as synergy_export
 from ctlkg.synergy import graph as synergy_graph
 from ctlkg.synergy.scores import COMBINED, SynergySet, check_dimension, compute_synergies, parse_weights
-
-err = Console(stderr=True)
 
 
 class SynergyFormat(StrEnum):
@@ -33,17 +28,6 @@ class SynergyFormat(StrEnum):
     json = "json"
     node_link = "node-link"
     turtle = "turtle"
-
-
-def _progress(name: str) -> None:
-    err.print(f"[dim]… {name}[/dim]")
-
-
-def _open(store_dir: Path | None, data: list[Path] | None) -> ox.Store:
-    if store_dir is not None:
-        return store.open_store(store_dir, read_only=True)
-    db, _, _ = fastbuild.compile_store(data, check=False, synergies=False, progress=_progress)
-    return db
 
 
 def _render(fmt: SynergyFormat, scored: SynergySet, dimension: str, min_score: float) -> bytes:
@@ -72,7 +56,7 @@ def synergies(
     """Score every pair of clusters (docs/synergy.md) and write the scores, evidence or the network."""
     check_dimension(dimension)
     parsed = parse_weights(weights)  # both checked before the graph is compiled, which takes seconds
-    scored = compute_synergies(EmbeddedBackend(_open(store_dir, data)), parsed)
+    scored = compute_synergies(EmbeddedBackend(open_store(store_dir, data, synergies=False)), parsed)
     if fmt is SynergyFormat.csv and output is not None:
         output.mkdir(parents=True, exist_ok=True)
         (output / "nodes.csv").write_text(synergy_export.nodes_csv(scored), encoding="utf-8")
