@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any, cast
 
 import pytest
 import rdflib
@@ -50,7 +51,7 @@ def test_sparqlwrapper_select_json(service: Service, method: str | None) -> None
         sparql.setRequestMethod(POSTDIRECTLY)
     elif method is not None:
         sparql.setMethod(method)
-    rows = sparql.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    rows = cast(dict[str, Any], sparql.queryAndConvert())["results"]["bindings"]
     assert len(rows) == clusters()
     assert all(row["c"]["value"].startswith(str(namespaces.ID) + "cluster/") for row in rows)
 
@@ -68,18 +69,15 @@ def test_sparqlwrapper_select_tables(service: Service, fmt: str, delimiter: str)
 
 
 def test_sparqlwrapper_ask(service: Service) -> None:
-    result = wrapper(service, PREFIX + "ASK { ?c a ctl:Cluster }", JSON).queryAndConvert()
-    assert result["boolean"] is True  # type: ignore[index]
+    result = cast(dict[str, Any], wrapper(service, PREFIX + "ASK { ?c a ctl:Cluster }", JSON).queryAndConvert())
+    assert result["boolean"] is True
 
 
 @pytest.mark.parametrize("fmt", [RDFXML, TURTLE, JSONLD])
 def test_sparqlwrapper_construct(service: Service, fmt: str) -> None:
     converted = wrapper(service, CONSTRUCT, fmt).queryAndConvert()
-    graph = (
-        converted
-        if isinstance(converted, rdflib.Graph)
-        else rdflib.Graph().parse(data=converted, format="turtle")
-    )  # type: ignore[arg-type]
+    assert isinstance(converted, rdflib.Graph | str | bytes)
+    graph = converted if isinstance(converted, rdflib.Graph) else rdflib.Graph().parse(data=converted, format="turtle")
     assert len(set(graph.subjects(rdflib.RDF.type, CLUSTER))) == clusters()
 
 
@@ -123,5 +121,5 @@ def test_sparqlstore_post_json(service: Service) -> None:
 
 def test_sparqlstore_named_graphs(service: Service) -> None:
     store = SPARQLStore(query_endpoint=service.sparql)
-    names = {str(c) for c in store.contexts()}  # type: ignore[union-attr]
+    names = {str(c) for c in store.contexts()}
     assert {namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED} <= names

@@ -20,7 +20,7 @@ def sparql_count(service: Service, client: httpx.Client, *, inferred: bool) -> i
     graphs = default_graph_iris(inferred=inferred)
     params = [("query", "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")]
     params += [("default-graph-uri", g) for g in graphs]
-    response = client.get(service.sparql, params=params)
+    response = client.get(service.sparql, params=tuple(params))
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 

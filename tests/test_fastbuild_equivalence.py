@@ -150,7 +150,7 @@ def _infer_fast(ontology: Graph, data: Graph) -> set[tuple[Node, Node, Node]]:
 def test_rules_infer_what_owlrl_infers(which: str, ontology: Graph, real: Graph, synthetic: Graph) -> None:
     data = real if which == "real" else synthetic
     if which.endswith("wrong-mission"):
-        data = _broken(synthetic, BROKEN[2].values[0])  # the chain then adds the right mission
+        data = _broken(synthetic, str(BROKEN[2].values[0]))  # the chain then adds the right mission
     expected = set(reasoning.infer(ontology, data))
     found = _infer_fast(ontology, data)
     assert found == expected, (sorted(expected - found)[:10], sorted(found - expected)[:10])
@@ -297,7 +297,7 @@ def test_fast_build_of_the_real_data(tmp_path: Path, ontology: Graph, real: Grap
 
 
 def test_fast_build_refuses_data_that_breaks_a_shape(tmp_path: Path, synthetic: Graph) -> None:
-    broken = _broken(synthetic, BROKEN[0].values[0])
+    broken = _broken(synthetic, str(BROKEN[0].values[0]))
     (tmp_path / "data.ttl").write_text(broken.serialize(format="turtle"), encoding="utf-8")
     fastbuild.fast_build(None, tmp_path / "store")
     before = sorted((tmp_path / "store").iterdir())

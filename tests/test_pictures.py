@@ -197,7 +197,7 @@ def pointer_at(driver: webdriver.Chrome, element: WebElement, *, click: bool) ->
         element,
     )
     actions = ActionBuilder(driver)
-    actions.pointer_action.move_to_location(round(x), round(y))
+    actions.pointer_action.move_to_location(round(x), round(y))  # type: ignore[no-untyped-call]
     if click:
         actions.pointer_action.click()
     actions.perform()

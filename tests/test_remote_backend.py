@@ -162,4 +162,5 @@ def test_bind_places_values(query: str, expected: str) -> None:
 def test_bind_writes_terms_safely() -> None:
     hostile = ox.Literal('x" } ; DROP ALL ; #')
     bound = bind("SELECT * WHERE { ?s ?p ?this }", {"this": hostile})
-    assert list(ox.Store().query(bound)) == []  # parsed as one literal, nothing injected
+    found = ox.Store().query(bound)
+    assert isinstance(found, ox.QuerySolutions) and list(found) == []  # one literal, nothing injected

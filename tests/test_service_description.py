@@ -52,7 +52,7 @@ def test_dataset_lists_the_named_graphs_with_sizes(service: Service, client: htt
     names = {}
     for named in graph.objects(dataset, SD.namedGraph):
         size = graph.value(graph.value(named, SD.graph), VOID.triples)
-        names[str(graph.value(named, SD.name))] = int(size)  # type: ignore[arg-type]
+        names[str(graph.value(named, SD.name))] = int(size)  # type: ignore[call-overload]
     assert set(names) == {
         namespaces.GRAPH_ONTOLOGY,
         namespaces.GRAPH_SHAPES,
@@ -67,7 +67,7 @@ def test_dataset_lists_the_named_graphs_with_sizes(service: Service, client: htt
     ]
     assert names[namespaces.GRAPH_DATA] == int(counted)
     default = graph.value(dataset, SD.defaultGraph)
-    assert int(graph.value(default, VOID.triples)) > names[namespaces.GRAPH_DATA]  # type: ignore[arg-type]
+    assert int(graph.value(default, VOID.triples)) > names[namespaces.GRAPH_DATA]  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize(

@@ -232,7 +232,7 @@ def test_inferences_are_in_the_default_graph(service: Service, client: httpx.Cli
         ("default-graph-uri", namespaces.GRAPH_ONTOLOGY),
         ("default-graph-uri", namespaces.GRAPH_DATA),
     ]
-    assert client.get(service.sparql, params=asserted).json()["boolean"] is False
+    assert client.get(service.sparql, params=tuple(asserted)).json()["boolean"] is False
 
 
 def test_from_in_the_query_applies_without_protocol_dataset(service: Service, client: httpx.Client) -> None:

@@ -14,10 +14,11 @@ from ctlkg.build import store
 from ctlkg.errors import NotFound
 from ctlkg.rdf import namespaces, paths
 from ctlkg.rdf import sources as graphs
+from ctlkg.rdf.namespaces import GRAPH_SYNERGIES
 from ctlkg.sparql.backend import Bindings, Row
 from ctlkg.sparql.embedded import EmbeddedBackend
 from ctlkg.synergy import scores as synergy
-from ctlkg.synergy.graph import GRAPH_SYNERGIES, decimal, load_into_store, materialise, to_graph
+from ctlkg.synergy.graph import decimal, load_into_store, materialise, to_graph
 from ctlkg.synergy.queries import ITEMS_QUERY
 from ctlkg.synergy.scores import (
     COMBINED,
@@ -196,7 +197,7 @@ def test_unknown_dimension_is_refused(scored: SynergySet) -> None:
 def test_score_pairs_on_made_up_sets() -> None:
     a, b, c = (Cluster(f"urn:x:{n}", n) for n in "abc")
     x, y, z = (Item(f"urn:item:{n}") for n in "xyz")
-    items = {d: {} for d in DIMENSIONS} | {"ecosystems": {a.iri: {"x": x, "y": y}, b.iri: {"y": y, "z": z}}}
+    items: dict[str, dict[str, dict[str, Item]]] = {d: {} for d in DIMENSIONS} | {"ecosystems": {a.iri: {"x": x, "y": y}, b.iri: {"y": y, "z": z}}}
     scored = score_pairs((c, b, a), items)
     ab = scored.pairs[0]
     assert (ab.a, ab.b) == (a, b)

@@ -74,12 +74,12 @@ def test_statistics_count_the_members_and_the_region_sums_them(nine: Path) -> No
         assert 40 <= len(members) <= 140
         for cls, count in categories.items():
             held = sum(1 for m in members if (m, RDF.type, cls) in data)
-            assert int(data.value(stats, count)) == held  # type: ignore[arg-type]
+            assert int(data.value(stats, count)) == held  # type: ignore[call-overload]
             totals[count] += held
-        assert int(data.value(stats, CTL.totalMembers)) == len(members)  # type: ignore[arg-type]
+        assert int(data.value(stats, CTL.totalMembers)) == len(members)  # type: ignore[call-overload]
     region = next(iter(data.subjects(RDF.type, CTL.RegionalStatistics)))
     for count, total in totals.items():
-        assert int(data.value(region, count)) == total  # type: ignore[arg-type]
+        assert int(data.value(region, count)) == total  # type: ignore[call-overload]
 
 
 def test_networks_are_shared_with_a_skew(tmp_path: Path) -> None:
