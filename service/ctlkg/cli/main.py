@@ -92,11 +92,11 @@ def validate_cmd(
         report = validate(graphs.load_data(paths), ontology=ontology, shapes=graphs.load_shapes())
     else:
         try:
-            _, found, _ = fastbuild.compile_store(paths, reason=False, synergies=False)
+            _, checked, _ = fastbuild.compile_store(paths, reason=False, synergies=False)
         except ValidationFailed as failed:
-            found = failed.args[0]
-        assert found is not None
-        report = found
+            checked = failed.args[0]  # the report of the shapes it breaks
+        assert checked is not None  # compile_store checks, so it always reports
+        report = checked
     _print_report(report, fmt, lang)
     raise typer.Exit(0 if report.conforms else 1)
 

@@ -24,11 +24,6 @@ from ctlkg.errors import clip
 
 log = logging.getLogger("ctlkg.web.app")
 
-def status_of(error: errors.CtlkgError) -> int:
-    """The status an error class declares (a subclass inherits or overrides its parent's)."""
-    return error.status_code
-
-
 def error_response(
     status: int, message: str, *, report: object = None, reason: str | None = None
 ) -> JSONResponse:
@@ -47,7 +42,7 @@ def error_response(
 
 async def _known(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.CtlkgError)
-    status = status_of(exc)
+    status = exc.status_code  # declared by the error's class
     if status == 500:
         return await _unexpected(request, exc)
     report = exc.report if isinstance(exc, errors.WriteRefused) else None
