@@ -17,6 +17,7 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -95,7 +96,7 @@ def test_home_to_query_to_results(browser: webdriver.Chrome, site: Service, tmp_
     assert len(rows) == 9
     headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#results thead th")]
     assert headers == ["cluster", "name", "members"]
-    assert "rows" in browser.find_element(By.ID, "query-status").text
+    assert browser.find_element(By.ID, "query-status").text.startswith("9 rows ·")
     browser.save_screenshot(str(tmp_path / "query.png"))
 
     members = browser.find_element(By.XPATH, '//*[@id="results"]//th[text()="members"]')
@@ -153,6 +154,19 @@ def test_a_query_error_is_shown(browser: webdriver.Chrome, site: Service) -> Non
     assert not browser.find_element(By.ID, "downloads").is_displayed(), "no downloads for a failed query"
     # The browser itself logs the failed request; nothing else (a script error, a CSP violation) may be there.
     assert [e for e in console_errors(browser) if "/sparql - Failed to load resource" not in e] == []
+
+
+def test_a_count_takes_its_plural_form(browser: webdriver.Chrome, site: Service) -> None:
+    browser.get(site.url + "/query?lang=it")
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+    browser.execute_script("document.querySelector('.cm-content').focus()")
+    editor = browser.find_element(By.CSS_SELECTOR, ".cm-content")
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.DELETE)
+    editor.send_keys("SELECT ?x WHERE { VALUES ?x { 1 } }")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+    assert browser.find_element(By.ID, "query-status").text.startswith("1 riga ·")
 
 
 def test_a_failed_query_clears_the_last_answers_downloads(browser: webdriver.Chrome, site: Service) -> None:

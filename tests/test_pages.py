@@ -14,8 +14,7 @@ from conftest import Service
 from ctlkg.rdf import paths
 from ctlkg.sparql import named_queries
 from ctlkg.sparql.embedded import EmbeddedBackend
-from ctlkg.web.html import examples, ontology_doc, templating
-from ctlkg.web.html.words import WORDS
+from ctlkg.web.html import examples, ontology_doc, templating, words
 
 CLUSTERS = {
     "afil": "Lombardy Intelligent Factory Association",
@@ -137,12 +136,48 @@ def test_the_editor_bundle_is_built_and_served(client: httpx.Client, service: Se
 
 
 def test_every_word_of_the_chrome_exists_in_both_languages() -> None:
-    used = set()
+    used, counted = set(), set()
     for template in templating.TEMPLATES_DIR.glob("*.html"):
-        used |= set(re.findall(r"""ui\(["']([a-z_]+)["']\)""", template.read_text(encoding="utf-8")))
-    assert {"home", "query", "inbound"} <= used, "the pattern finds the words"
+        text = template.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""ui\(["']([a-z_]+)["']\)""", text))
+        counted |= set(re.findall(r"""ui_(?:n|forms)\(["']([a-z_]+)["']""", text))
+    assert {"home", "query", "inbound"} <= used and {"rows", "members"} <= counted, "the patterns find the words"
     doc = ontology_doc.build(EmbeddedBackend(graph_fixtures.oxigraph_store()), "en")
     for term in doc.classes + doc.object_properties + doc.datatype_properties:
         used |= {name for name, _ in term.axioms}
-    missing = sorted(key for key in used if set(WORDS.get(key, {})) != {"en", "it"})
-    assert not missing
+    for lang in words.LANGUAGES:
+        missing = []
+        for key in sorted(used | counted):
+            try:
+                words.word(key, lang)
+            except KeyError:
+                missing.append(key)
+        assert not missing, lang
+        for key in counted:
+            words.count(key, 1, lang)  # a KeyError if the catalogue has no plural forms for it
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "said"),
+    [("en", 1, "1 row"), ("en", 0, "0 rows"), ("en", 21, "21 rows"), ("it", 1, "1 riga"), ("it", 2, "2 righe")],
+)
+def test_counted_words_take_the_plural_form_their_number_needs(lang: str, n: int, said: str) -> None:
+    assert f"{n} {words.count('rows', n, lang)}" == said
+
+
+def test_the_catalogues_refuse_a_gap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for lang in words.LANGUAGES:
+        target = tmp_path / lang / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        text = (words.LOCALES / lang / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+        if lang == "it":  # one Italian word left untranslated
+            text = text.replace('msgstr "Interroga il grafo"', 'msgstr ""')
+        (target / "messages.po").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(words, "LOCALES", tmp_path)
+    words._catalogues.cache_clear()
+    try:
+        with pytest.raises(LookupError, match="query_cta"):
+            words.word("query_cta", "en")
+    finally:
+        monkeypatch.undo()
+        words._catalogues.cache_clear()

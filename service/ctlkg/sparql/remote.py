@@ -30,7 +30,7 @@ from ctlkg.sparql.backend import (
     row,
 )
 
-log = logging.getLogger("ctlkg.web.app")
+log = logging.getLogger(__name__)
 
 #: What we ask the engine for: one type per kind, so any answer parses with pyoxigraph.
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"

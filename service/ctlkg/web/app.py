@@ -40,7 +40,7 @@ from ctlkg.web.html import assets, linked_data, pages
 from ctlkg.web.http_protocol import JsonErrorsProtocol
 from ctlkg.web.middleware import AccessLog, BodyLimit, HeadAsGet, SecurityHeaders, Utf8Query
 
-log = logging.getLogger("ctlkg.web.app")
+log = logging.getLogger(__name__)
 #: A little longer than the query's own limit: the pool stops the query at its deadline and says why.
 GRACE = 2.0
 

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from ctlkg import errors
 from ctlkg.errors import clip
 
-log = logging.getLogger("ctlkg.web.app")
+log = logging.getLogger(__name__)
 
 def error_response(
     status: int, message: str, *, report: object = None, reason: str | None = None

@@ -32,6 +32,7 @@ import * as P from "./pictures.js";
 const page = byId("matrices-page", HTMLElement);
 const { lang, words } = P.context(page);
 const word = P.wordsOf(words);
+const count = P.countsOf(words, lang);
 const select = byId("dimension", HTMLSelectElement);
 
 const CELL = 50;           // heat map cell
@@ -176,8 +177,8 @@ function heatmap(listing, clusters) {
     hover(cell.filter((d) => d.pair !== null), tip, (d) => [
       d.row.short + " – " + d.col.short,
       `${word("dim:" + dimension)}: ${P.formatScore(score(d))} · ` +
-        `${dimension === P.COMBINED ? d.pair?.shared_count : d.pair?.dimensions[dimension].shared_count} ` +
-        word("shared_items"),
+        count((dimension === P.COMBINED ? d.pair?.shared_count : d.pair?.dimensions[dimension].shared_count) ?? 0,
+          "shared_items"),
     ]);
     gradient.selectAll("stop").data(d3.scaleLinear().domain([0, 1]).ticks(10)).join("stop")
       .attr("offset", (t) => t).attr("stop-color", (t) => colour(t * top));

@@ -29,6 +29,7 @@ import * as P from "./pictures.js";
 const page = byId("network-page", HTMLElement);
 const { lang, words } = P.context(page);
 const word = P.wordsOf(words);
+const count = P.countsOf(words, lang);
 const chart = byId("network-chart", HTMLElement);
 const legend = byId("network-legend", HTMLElement);
 const select = byId("dimension", HTMLSelectElement);
@@ -165,7 +166,7 @@ function drawNodes() {
  * @returns {string}
  */
 function membersText(c) {
-  return c.members === null ? "" : c.members + " " + word("members");
+  return c.members === null ? "" : count(c.members, "members");
 }
 
 /**
@@ -220,7 +221,7 @@ function drawEdges() {
     })
     .on("mouseenter", (event, e) => {
       tip.show(event, [pairTitle(e.pair), `${word("score")} ${P.formatScore(e.score)} · ` +
-        `${sharedCount(e.pair, state.dimension)} ${word("shared_items")}`]);
+        count(sharedCount(e.pair, state.dimension), "shared_items")]);
     })
     .on("mousemove", (event) => tip.move(event))
     .on("mouseleave", () => tip.hide());
@@ -479,7 +480,7 @@ function showPair(pair) {
   const score = P.element("p", "score-line");
   score.appendChild(P.element("strong", "", P.formatScore(P.pairScore(pair, state.dimension))));
   score.appendChild(document.createTextNode(` ${word("score")} · ${word("dim:" + state.dimension)} · ` +
-    `${sharedCount(pair, state.dimension)} ${word("shared_items")}`));
+    count(sharedCount(pair, state.dimension), "shared_items")));
   panel.replaceChildren(head, score);
   dims.forEach((d) => {
     const part = pair.dimensions[d];

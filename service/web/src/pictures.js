@@ -8,6 +8,7 @@ import { safeHref } from "./site.js";
 export { element } from "./dom.js";
 export { getJSON } from "./http.js";
 export { iriHref, safeHref } from "./site.js";
+export { countsOf, wordsOf } from "./words.js";
 
 /**
  * @typedef {{en?: string, it?: string}} Labels
@@ -32,22 +33,13 @@ const COMMON_WORDS = /\b(Lombardy|Lombardia|Lombardo|Lombarda|Cluster|Associatio
 /**
  * The page's language and words (a JSON object the server put in data-words).
  * @param {HTMLElement} page
- * @returns {{lang: string, words: Record<string, string>}}
+ * @returns {{lang: string, words: import("./words.js").Words}}
  */
 export function context(page) {
   return {
     lang: page.dataset.lang || "en",
     words: JSON.parse(page.dataset.words || "{}"),
   };
-}
-
-/**
- * A lookup of the page's words that falls back to the key itself.
- * @param {Record<string, string>} words
- * @returns {(key: string) => string}
- */
-export function wordsOf(words) {
-  return (key) => (Object.prototype.hasOwnProperty.call(words, key) ? words[key] : key);
 }
 
 /**

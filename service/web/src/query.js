@@ -5,6 +5,7 @@ import { fromTextArea } from "./editor.js";
 import { byId } from "./dom.js";
 import { errorMessage } from "./http.js";
 import { curie, isNumericType, localHref } from "./site.js";
+import { countsOf } from "./words.js";
 
 /**
  * A term of the SPARQL JSON results format.
@@ -29,6 +30,7 @@ const GRAPH_FORMATS = ["turtle", "jsonld", "rdfxml", "ntriples"];
  * @returns {string}
  */
 const msg = (key) => page.dataset[key] || "";
+const count = countsOf({ rows: JSON.parse(page.dataset.msgRows || "{}") }, page.dataset.lang || "en");
 
 // With scripts on, results come as a table with download links; the format menu is for plain form posts.
 document.querySelectorAll(".no-js-only").forEach((node) => { if (node instanceof HTMLElement) node.hidden = true; });
@@ -211,7 +213,7 @@ async function run() {
     /** @type {Binding[]} */
     const bindings = data.results.bindings || [];
     const truncated = response.headers.get("x-result-truncated") ? " " + msg("msgTruncated") : "";
-    setStatus(bindings.length + " " + msg("msgRows") + truncated + " · " + seconds + " s", false);
+    setStatus(count(bindings.length, "rows") + truncated + " · " + seconds + " s", false);
     if (bindings.length === 0) {
       const p = document.createElement("p");
       p.className = "muted";

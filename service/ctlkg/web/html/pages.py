@@ -13,8 +13,7 @@ from ctlkg.config import Settings
 from ctlkg.rdf import namespaces
 from ctlkg.sparql.backend import Backend
 from ctlkg.synergy.scores import COMBINED, DIMENSIONS
-from ctlkg.web.html import examples, overview, templating
-from ctlkg.web.html.words import WORDS
+from ctlkg.web.html import examples, overview, templating, words
 
 Lang = Annotated[str | None, Query(description="Language of the page: en or it (else Accept-Language).")]
 
@@ -38,10 +37,12 @@ ITEM_KINDS = (
 )
 #: The words the pictures' scripts show, besides the dimension and kind names.
 PICTURE_WORDS = (
-    "members", "score", "shared_items", "shared_by", "evidence_hint", "no_links", "loading", "error",
+    "score", "shared_by", "evidence_hint", "no_links", "loading", "error",
     "covered", "uncovered", "declared", "through_projects", "no_projects", "clusters_count", "by_mission",
     "by_component",
 )
+#: The counted words of the pictures, sent with their plural forms.
+PICTURE_COUNTS = ("members", "shared_items")
 
 
 class Pages:
@@ -79,20 +80,21 @@ class Pages:
 
 
 def dimension_key(dimension: str) -> str:
-    """The words.py key of a synergy dimension's name."""
+    """The catalogue key of a synergy dimension's name."""
     return "dim_" + dimension.replace("-", "_")
 
 
 def picture_context(lang: str) -> dict[str, object]:
     """What the two picture pages share: the dimensions to choose from and the words their scripts show."""
-    dimensions = [(d, WORDS[dimension_key(d)][lang]) for d in (COMBINED, *DIMENSIONS)]
-    words = {key: WORDS[key][lang] for key in PICTURE_WORDS}
-    words.update({"dim:" + d: label for d, label in dimensions})
-    words.update({"kind:" + k: WORDS["kind_" + k][lang] for k in (*ITEM_KINDS, "other")})
+    dimensions = [(d, words.word(dimension_key(d), lang)) for d in (COMBINED, *DIMENSIONS)]
+    shown: dict[str, str | dict[str, str]] = {key: words.word(key, lang) for key in PICTURE_WORDS}
+    shown.update({key: words.forms(key, lang) for key in PICTURE_COUNTS})
+    shown.update({"dim:" + d: label for d, label in dimensions})
+    shown.update({"kind:" + k: words.word("kind_" + k, lang) for k in (*ITEM_KINDS, "other")})
     return {
         "dimensions": dimensions,
         # Autoescaped into a data- attribute, read back by the script with JSON.parse: never markup.
-        "words_json": json.dumps(words, ensure_ascii=False),
+        "words_json": json.dumps(shown, ensure_ascii=False),
     }
 
 

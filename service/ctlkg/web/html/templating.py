@@ -11,11 +11,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from ctlkg.rdf import links, namespaces
-from ctlkg.web.html import assets, page_data
-from ctlkg.web.html.words import WORDS
+from ctlkg.web.html import assets, page_data, words
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-LANGUAGES = ("en", "it")
+LANGUAGES = words.LANGUAGES
 
 #: Sent with every page: scripts only from our own files, so an escaped-but-hostile literal can never run;
 #: styles from our files plus the per-response nonce the editor puts on the <style> it generates.
@@ -73,7 +72,13 @@ def render(
     """Render a page with the chrome's words in ``lang`` and the headers every page carries."""
 
     def ui(key: str) -> str:
-        return WORDS[key][lang]
+        return words.word(key, lang)
+
+    def ui_n(key: str, n: int) -> str:
+        return words.count(key, n, lang)
+
+    def ui_forms(key: str) -> dict[str, str]:
+        return words.forms(key, lang)
 
     nonce = secrets.token_urlsafe(16)
     body = ENVIRONMENT.get_template(template).render(
@@ -81,6 +86,8 @@ def render(
         lang=lang,
         other_lang="it" if lang == "en" else "en",
         ui=ui,
+        ui_n=ui_n,
+        ui_forms=ui_forms,
         style_nonce=nonce,
         **context,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ctlkg.rdf import links, namespaces
+from ctlkg.web.html import words
 
 XSD = str(namespaces.XSD)
 RDF = str(namespaces.RDF)
@@ -21,36 +22,6 @@ _FIRST = (
     "http://purl.org/dc/terms/description",
     str(namespaces.RDFS.comment),
 )
-
-
-#: Words for the common terms of other vocabularies, which our graph does not label.
-COMMON: dict[str, dict[str, str]] = {
-    RDF + "type": {"en": "type", "it": "tipo"},
-    str(namespaces.RDFS.label): {"en": "label", "it": "etichetta"},
-    str(namespaces.RDFS.comment): {"en": "comment", "it": "commento"},
-    str(namespaces.RDFS.seeAlso): {"en": "see also", "it": "vedi anche"},
-    "http://www.w3.org/2004/02/skos/core#prefLabel": {"en": "preferred label", "it": "etichetta preferita"},
-    "http://www.w3.org/2004/02/skos/core#altLabel": {
-        "en": "alternative label",
-        "it": "etichetta alternativa",
-    },
-    "http://www.w3.org/2004/02/skos/core#definition": {"en": "definition", "it": "definizione"},
-    "http://www.w3.org/2004/02/skos/core#notation": {"en": "notation", "it": "notazione"},
-    "http://www.w3.org/2004/02/skos/core#inScheme": {"en": "in scheme", "it": "nello schema"},
-    "http://www.w3.org/2004/02/skos/core#broader": {"en": "broader", "it": "più generale"},
-    "http://www.w3.org/2004/02/skos/core#narrower": {"en": "narrower", "it": "più specifico"},
-    "http://purl.org/dc/terms/title": {"en": "title", "it": "titolo"},
-    "http://purl.org/dc/terms/description": {"en": "description", "it": "descrizione"},
-    "http://purl.org/dc/terms/source": {"en": "source", "it": "fonte"},
-    "http://purl.org/dc/terms/isPartOf": {"en": "part of", "it": "parte di"},
-    "https://schema.org/url": {"en": "website", "it": "sito web"},
-    "https://schema.org/address": {"en": "address", "it": "indirizzo"},
-    "https://schema.org/streetAddress": {"en": "street address", "it": "via"},
-    "https://schema.org/postalCode": {"en": "postal code", "it": "CAP"},
-    "https://schema.org/addressLocality": {"en": "locality", "it": "località"},
-    "https://schema.org/addressCountry": {"en": "country", "it": "paese"},
-    "https://schema.org/pagination": {"en": "page", "it": "pagina"},
-}
 
 
 class Labels:
@@ -73,8 +44,7 @@ class Labels:
                 return per_lang[choice]
         if per_lang:
             return sorted(per_lang.values())[0]
-        common = COMMON.get(iri)
-        return common.get(lang, common["en"]) if common else links.curie(iri)
+        return words.term(iri, lang) or links.curie(iri)
 
     def all(self, iri: str) -> dict[str, str]:
         return dict(self._by_iri.get(iri, {}))

@@ -1,222 +1,112 @@
-"""The words of the page chrome in English and Italian; the graph's own labels come from the data."""
+"""The words of the page chrome in English and Italian, read from the gettext catalogues in ``locales/``.
+
+Message ids are keys (``query_cta``), not English sentences, so the English is a catalogue like the Italian
+and rewording it never changes an id. Counted words (``rows``) have plural forms, chosen by the catalogue's
+own ``Plural-Forms`` rule. Terms of other vocabularies that the graph does not label (``rdf:type``,
+``schema:url``) are in the same catalogues, under the context ``term`` with their IRI as id.
+
+Babel reads the ``.po`` files and compiles them in memory when first asked, so no compiled ``.mo`` file is
+kept in the repository or built at install time. A catalogue that lacks an id the other has, or leaves one
+untranslated, is refused when it is read: a gap fails the first page test, not a reader.
+"""
 
 from __future__ import annotations
 
-#: Key -> language -> text; a key missing here fails the page tests, not a reader.
-WORDS: dict[str, dict[str, str]] = {
-    "site": {"en": "Lombardy Technology Clusters", "it": "Cluster Tecnologici Lombardi"},
-    "lead": {
-        "en": "An open knowledge graph of the nine technology clusters of Lombardy: members, statistics, "
-        "projects, networks, and their links to the regional S3 and the Italian recovery plan (PNRR).",
-        "it": "Un grafo di conoscenza aperto sui nove cluster tecnologici della Lombardia: associati, "
-        "statistiche, progetti, reti e i loro legami con la S3 regionale e il PNRR.",
-    },
-    "footer": {
-        "en": "Data and ontology: CC BY 4.0. Facts from the 2022 report of the Lombardy Region and "
-        "Confindustria Lombardia.",
-        "it": "Dati e ontologia: CC BY 4.0. Fatti tratti dal report 2022 di Regione Lombardia e "
-        "Confindustria Lombardia.",
-    },
-    "navigation": {"en": "Main navigation", "it": "Navigazione principale"},
-    "home": {"en": "Home", "it": "Home"},
-    "query": {"en": "Query", "it": "Interroga"},
-    "query_cta": {"en": "Query the graph", "it": "Interroga il grafo"},
-    "query_title": {"en": "Query the graph with SPARQL", "it": "Interroga il grafo con SPARQL"},
-    "ontology": {"en": "Ontology", "it": "Ontologia"},
-    "the_clusters": {"en": "The nine clusters", "it": "I nove cluster"},
-    "clusters": {"en": "clusters", "it": "cluster"},
-    "region_figures": {"en": "Region-wide figures", "it": "Dati regionali"},
-    "members": {"en": "members", "it": "associati"},
-    "companies": {"en": "companies", "it": "imprese"},
-    "research": {"en": "research", "it": "ricerca"},
-    "other": {"en": "other", "it": "altri enti"},
-    "seat": {"en": "Seat:", "it": "Sede:"},
-    "ecosystems": {"en": "Ecosystems:", "it": "Ecosistemi:"},
-    "what_it_holds": {"en": "What the graph holds", "it": "Cosa contiene il grafo"},
-    "graph": {"en": "Named graph", "it": "Grafo"},
-    "triples": {"en": "Triples", "it": "Triple"},
-    "things": {"en": "Things described", "it": "Cose descritte"},
-    "class": {"en": "class", "it": "classe"},
-    "class_col": {"en": "Class", "it": "Classe"},
-    "instances": {"en": "Instances", "it": "Istanze"},
-    "get_data": {"en": "Get the data", "it": "Accedi ai dati"},
-    "query_blurb": {
-        "en": "an editor with examples; results as a table or a file",
-        "it": "un editor con esempi; risultati in tabella o in un file",
-    },
-    "sparql_blurb": {"en": "the SPARQL 1.1 protocol endpoint", "it": "l'endpoint del protocollo SPARQL 1.1"},
-    "ontology_blurb": {"en": "classes, properties and SHACL shapes", "it": "classi, proprietà e forme SHACL"},
-    "dumps": {"en": "Dumps", "it": "Dump"},
-    "dumps_blurb": {
-        "en": "the whole dataset in every RDF format",
-        "it": "l'intero dataset in ogni formato RDF",
-    },
-    "void_blurb": {"en": "a description of the dataset", "it": "la descrizione del dataset"},
-    "properties": {"en": "Properties", "it": "Proprietà"},
-    "inbound": {"en": "What links here", "it": "Cosa punta qui"},
-    "source": {"en": "Source", "it": "Fonte"},
-    "page": {"en": "page", "it": "pagina"},
-    "part_of": {"en": "part of", "it": "parte di"},
-    "provenance_note": {
-        "en": "Asserted facts live in the data graph; inferred ones in the inferred graph.",
-        "it": "I fatti asseriti stanno nel grafo dei dati; quelli dedotti nel grafo delle inferenze.",
-    },
-    "inferred": {"en": "inferred", "it": "dedotto"},
-    "inferred_title": {
-        "en": "Derived by OWL RL reasoning, not asserted in the data",
-        "it": "Ricavato dal ragionamento OWL RL, non asserito nei dati",
-    },
-    "show_inferred": {"en": "Show inferred triples", "it": "Mostra le triple dedotte"},
-    "hide_inferred": {"en": "Hide inferred triples", "it": "Nascondi le triple dedotte"},
-    "inferred_note": {
-        "en": "Values marked “inferred” were derived by OWL RL reasoning; the others are asserted",
-        "it": "I valori segnati “dedotto” sono ricavati dal ragionamento OWL RL; gli altri sono asseriti",
-    },
-    "as_rdf": {"en": "This resource in RDF", "it": "Questa risorsa in RDF"},
-    "cbd_note": {
-        "en": "Its concise bounded description; or ask for it with an Accept header.",
-        "it": "La sua descrizione concisa e delimitata (CBD); o chiedila con un'intestazione Accept.",
-    },
-    "language": {"en": "language", "it": "lingua"},
-    "not_found": {"en": "Not found", "it": "Non trovato"},
-    "not_found_text": {
-        "en": "The graph says nothing about this IRI.",
-        "it": "Il grafo non dice nulla di questo IRI.",
-    },
-    "same_kind": {"en": "Known resources under", "it": "Risorse note sotto"},
-    "back_home": {"en": "Back to the home page", "it": "Torna alla home"},
-    "version": {"en": "Version", "it": "Versione"},
-    "license": {"en": "Licence", "it": "Licenza"},
-    "prefix": {"en": "Prefix", "it": "Prefisso"},
-    "dates": {"en": "Created / modified", "it": "Creata / modificata"},
-    "creator": {"en": "Creator", "it": "Autore"},
-    "contents": {"en": "Contents", "it": "Indice"},
-    "classes": {"en": "Classes", "it": "Classi"},
-    "object_properties": {"en": "Object properties", "it": "Proprietà d'oggetto"},
-    "datatype_properties": {"en": "Datatype properties", "it": "Proprietà di dato"},
-    "object_property": {"en": "object property", "it": "proprietà d'oggetto"},
-    "datatype_property": {"en": "datatype property", "it": "proprietà di dato"},
-    "superclasses": {"en": "Superclasses", "it": "Superclassi"},
-    "subclasses": {"en": "Subclasses", "it": "Sottoclassi"},
-    "equivalent": {"en": "Equivalent to", "it": "Equivalente a"},
-    "disjoint": {"en": "Disjoint with", "it": "Disgiunta da"},
-    "domain_of": {"en": "Properties with this domain", "it": "Proprietà con questo dominio"},
-    "range_of": {"en": "Properties with this range", "it": "Proprietà con questo codominio"},
-    "domain": {"en": "Domain", "it": "Dominio"},
-    "range": {"en": "Range", "it": "Codominio"},
-    "inverse": {"en": "Inverse of", "it": "Inversa di"},
-    "subproperty_of": {"en": "Subproperty of", "it": "Sottoproprietà di"},
-    "subproperties": {"en": "Subproperties", "it": "Sottoproprietà"},
-    "chain": {"en": "Property chain", "it": "Catena di proprietà"},
-    "characteristics": {"en": "Characteristics", "it": "Caratteristiche"},
-    "shapes": {"en": "SHACL shapes that apply", "it": "Forme SHACL che si applicano"},
-    "inherited_from": {"en": "from", "it": "da"},
-    "path": {"en": "Path", "it": "Percorso"},
-    "constraints": {"en": "Constraints", "it": "Vincoli"},
-    "message": {"en": "Message", "it": "Messaggio"},
-    "examples": {"en": "Examples", "it": "Esempi"},
-    "no_examples": {"en": "No named queries yet.", "it": "Ancora nessuna query con nome."},
-    "prefixes_note": {
-        "en": "Declare the prefixes a query uses with PREFIX; the ontology's is",
-        "it": "Dichiara con PREFIX i prefissi usati dalla query; quello dell'ontologia è",
-    },
-    "parameters": {"en": "parameters to fill in", "it": "parametri da compilare"},
-    "run": {"en": "Run", "it": "Esegui"},
-    "run_hint": {"en": "Ctrl+Enter", "it": "Ctrl+Invio"},
-    "download": {"en": "Download", "it": "Scarica"},
-    "rows": {"en": "rows", "it": "righe"},
-    "running": {"en": "Running…", "it": "In esecuzione…"},
-    "error": {"en": "Error", "it": "Errore"},
-    "no_rows": {"en": "No results.", "it": "Nessun risultato."},
-    "truncated": {"en": "(cut at the row limit)", "it": "(troncati al limite di righe)"},
-    # The pictures: /network and /matrices (issue 4); the dimension names are those of the vocabulary
-    # data/vocabularies/synergy-dimensions.ttl, the item kinds name the /id/{kind}/ paths.
-    "pictures_blurb": {
-        "en": "the network of links between the clusters and the coverage matrices, drawn from the API",
-        "it": "la rete dei legami tra i cluster e le matrici di copertura, disegnate dai dati dell'API",
-    },
-    "network": {"en": "Network", "it": "Rete"},
-    "network_title": {"en": "Links between the clusters", "it": "I legami tra i cluster"},
-    "network_lead": {
-        "en": "Each circle is a cluster, sized by its members; each line a pair of clusters that share "
-        "something, thicker and darker the higher their synergy score. Pick a dimension, click a line to "
-        "see what the two clusters share, or show the shared items themselves between the clusters.",
-        "it": "Ogni cerchio è un cluster, grande quanto i suoi associati; ogni linea una coppia di cluster "
-        "che hanno qualcosa in comune, più spessa e scura quanto più alto è il punteggio di sinergia. "
-        "Scegli una dimensione, fai clic su una linea per vedere cosa condividono i due cluster, o mostra "
-        "gli elementi condivisi tra i cluster.",
-    },
-    "matrices": {"en": "Matrices", "it": "Matrici"},
-    "matrices_title": {"en": "Synergy and coverage matrices", "it": "Matrici di sinergia e di copertura"},
-    "matrices_lead": {
-        "en": "The synergy score of every pair of clusters, and which clusters cover the missions and "
-        "components of the PNRR and the ecosystems of the regional S3: gaps are marked.",
-        "it": "Il punteggio di sinergia di ogni coppia di cluster, e quali cluster coprono le missioni e le "
-        "componenti del PNRR e gli ecosistemi della S3 regionale: le lacune sono segnalate.",
-    },
-    "dimension": {"en": "Dimension", "it": "Dimensione"},
-    "dim_combined": {"en": "Combined", "it": "Combinata"},
-    "dim_ecosystems": {"en": "S3 ecosystems", "it": "Ecosistemi S3"},
-    "dim_pnrr": {"en": "PNRR components", "it": "Componenti PNRR"},
-    "dim_networks": {"en": "Networks and projects", "it": "Reti e progetti"},
-    "dim_technology_areas": {"en": "Technology areas", "it": "Aree tecnologiche"},
-    "dim_partners": {"en": "Partners", "it": "Partner"},
-    "dim_places": {"en": "Places", "it": "Luoghi"},
-    "dim_programmes": {"en": "Funding programmes", "it": "Programmi di finanziamento"},
-    "kind_ecosystem": {"en": "S3 ecosystem", "it": "ecosistema S3"},
-    "kind_pnrr": {"en": "PNRR", "it": "PNRR"},
-    "kind_project": {"en": "project", "it": "progetto"},
-    "kind_network": {"en": "network", "it": "rete"},
-    "kind_techarea": {"en": "technology area", "it": "area tecnologica"},
-    "kind_organisation": {"en": "organisation", "it": "organizzazione"},
-    "kind_city": {"en": "city", "it": "città"},
-    "kind_site": {"en": "seat", "it": "sede"},
-    "kind_programme": {"en": "programme", "it": "programma"},
-    "kind_other": {"en": "other", "it": "altro"},
-    "show_items": {"en": "Show the shared items as nodes", "it": "Mostra gli elementi condivisi come nodi"},
-    "evidence": {"en": "What they share", "it": "Cosa condividono"},
-    "evidence_hint": {
-        "en": "Click a line between two clusters (or a shared item) to see the evidence here.",
-        "it": "Fai clic su una linea tra due cluster (o su un elemento condiviso) per vederne qui le prove.",
-    },
-    "score": {"en": "score", "it": "punteggio"},
-    "shared_items": {"en": "shared items", "it": "elementi condivisi"},
-    "shared_by": {"en": "Shared by", "it": "Condiviso da"},
-    "no_links": {
-        "en": "No two clusters share anything in this dimension.",
-        "it": "In questa dimensione nessuna coppia di cluster ha qualcosa in comune.",
-    },
-    "loading": {"en": "Loading…", "it": "Caricamento…"},
-    "charts_missing": {
-        "en": "The chart library is not built: run `make web` (npm ci and the esbuild bundle).",
-        "it": "La libreria dei grafici non è compilata: esegui `make web` (npm ci e il bundle esbuild).",
-    },
-    "data_from": {"en": "Data:", "it": "Dati:"},
-    "synergy_matrix": {"en": "Synergy between clusters", "it": "Sinergia tra cluster"},
-    "synergy_matrix_note": {
-        "en": "The synergy score of each pair, from 0 (nothing shared) to 1; click a cell to see the pair "
-        "in the network with its evidence.",
-        "it": "Il punteggio di sinergia di ogni coppia, da 0 (niente in comune) a 1; fai clic su una cella "
-        "per vedere la coppia nella rete con le sue prove.",
-    },
-    "pnrr_coverage": {"en": "PNRR coverage", "it": "Copertura del PNRR"},
-    "pnrr_coverage_note": {
-        "en": "Which missions and components of the recovery plan the projects of each cluster address.",
-        "it": "Quali missioni e componenti del PNRR affrontano i progetti di ciascun cluster.",
-    },
-    "by_mission": {"en": "Clusters × missions", "it": "Cluster × missioni"},
-    "by_component": {"en": "Clusters × components", "it": "Cluster × componenti"},
-    "s3_coverage": {"en": "S3 coverage", "it": "Copertura della S3"},
-    "s3_coverage_note": {
-        "en": "Which ecosystems of the regional S3 each cluster declares as a reference, and which it "
-        "reaches through its projects.",
-        "it": "Quali ecosistemi della S3 regionale ciascun cluster dichiara come riferimento, e a quali "
-        "arriva con i suoi progetti.",
-    },
-    "covered": {"en": "covered through its projects", "it": "coperto con i suoi progetti"},
-    "uncovered": {"en": "covered by no cluster", "it": "non coperto da alcun cluster"},
-    "declared": {"en": "declared as a reference", "it": "dichiarato come riferimento"},
-    "through_projects": {"en": "reached through projects", "it": "raggiunto con i progetti"},
-    "no_projects": {"en": "reached by no project", "it": "non raggiunto da alcun progetto"},
-    "clusters_count": {"en": "clusters", "it": "cluster"},
-}
+import functools
+import io
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALES = Path(__file__).parent / "locales"
+LANGUAGES = ("en", "it")
+#: The context of the terms of other vocabularies, whose ids are IRIs.
+TERM = "term"
+
+
+def _read(lang: str) -> Catalog:
+    with (LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        return read_po(po, locale=lang)
+
+
+#: A message's id and context -> whether it has plural forms.
+Ids = dict[tuple[str, str | None], bool]
+
+
+def _ids(catalog: Catalog) -> Ids:
+    return {(m.id if isinstance(m.id, str) else m.id[0], m.context): m.pluralizable for m in catalog if m.id}
+
+
+@functools.cache
+def _catalogues() -> dict[str, tuple[Translations, Ids]]:
+    read = {lang: _read(lang) for lang in LANGUAGES}
+    expected = _ids(read[LANGUAGES[0]])
+    loaded = {}
+    for lang, catalog in read.items():
+        ids = _ids(catalog)
+        if ids != expected:
+            differ = set(ids.items()) ^ set(expected.items())
+            raise LookupError(f"the {lang} catalogue differs from the {LANGUAGES[0]} one in {differ}")
+        untranslated = [m.id for m in catalog if m.id and not all(m.string if isinstance(m.string, tuple)
+                                                                   else (m.string,))]
+        if untranslated:
+            raise LookupError(f"the {lang} catalogue leaves {untranslated} untranslated")
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        loaded[lang] = (Translations(compiled), ids)
+    return loaded
+
+
+def _known(lang: str, key: str) -> tuple[Translations, bool]:
+    translations, ids = _catalogues()[lang]
+    if (key, None) not in ids:
+        raise KeyError(key)
+    return translations, ids[(key, None)]
+
+
+def word(key: str, lang: str) -> str:
+    """The chrome word ``key`` in ``lang`` (a counted word in its general plural, as a heading says it);
+    a key the catalogues lack is a programming error.
+
+    >>> word("query_cta", "it"), word("members", "it")
+    ('Interroga il grafo', 'associati')
+    """
+    translations, plural = _known(lang, key)
+    return translations.ngettext(key, key, 2) if plural else translations.gettext(key)
+
+
+def count(key: str, n: int, lang: str) -> str:
+    """The word ``key`` in the form that goes with ``n``.
+
+    >>> count("rows", 1, "en"), count("rows", 2, "en"), count("rows", 1, "it"), count("rows", 0, "it")
+    ('row', 'rows', 'riga', 'righe')
+    """
+    translations, plural = _known(lang, key)
+    if not plural:
+        raise KeyError(f"{key} has no plural forms")
+    return translations.ngettext(key, key, n)
+
+
+def forms(key: str, lang: str) -> dict[str, str]:
+    """A counted word's forms by CLDR plural category, for scripts that count in the browser
+    (``Intl.PluralRules``). English and Italian need "one" and "other"; the categories a language has
+    beyond those (Italian "many", for millions) fall back to "other" in the script.
+
+    >>> forms("shared_items", "it")
+    {'one': 'elemento condiviso', 'other': 'elementi condivisi'}
+    """
+    return {"one": count(key, 1, lang), "other": count(key, 2, lang)}
+
+
+def term(iri: str, lang: str) -> str | None:
+    """A name for a common term of another vocabulary, or None when the catalogues have none.
+
+    >>> term("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "it")
+    'tipo'
+    """
+    translations, ids = _catalogues()[lang]
+    return str(translations.pgettext(TERM, iri)) if (iri, TERM) in ids else None
