@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install serve test check lint typecheck layers jscheck build browser-deps web clean
+.PHONY: install serve test coverage check lint typecheck layers jscheck build browser-deps web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,15 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-## Static checks, then the whole test suite.
+## Static checks, then the whole test suite, on both cores (pytest-xdist).
 test: install browser-deps check
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
+
+## The suite with line coverage of ctlkg (servers the tests start included): a table, and HTML in
+## build/coverage/html.
+coverage: install browser-deps
+	rm -rf build/coverage && mkdir -p build/coverage
+	$(BIN)/pytest -n 2 --cov=ctlkg --cov-report=term --cov-report=html:build/coverage/html
 
 check: lint typecheck layers jscheck
 
