@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 
 CTLKG = str(Path(sys.executable).with_name("ctlkg"))
-FIXTURES = Path(__file__).parent / "fixtures" / "cli"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cli"
 
 
 def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:

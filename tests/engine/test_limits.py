@@ -24,7 +24,7 @@ from live_servers import Live, built_store, copy_store, start
 
 __all__ = ["built_store"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SELECT_ALL = "SELECT * WHERE { ?s ?p ?o }"
 #: Each part alone is cheap; together they are a cross join over every triple, counted: hours of work
 #: that the engine cannot be made to stop, and that streams no row at which we could stop reading.

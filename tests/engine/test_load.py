@@ -28,7 +28,7 @@ from live_servers import Live, built_store, copy_store, start
 __all__ = ["built_store"]
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / ("docs" if os.environ.get("CTLKG_RECORD_LOAD") == "1" else "build") / "load-results.json"
 CLIENTS = 32
 #: Seconds of load per run: 20 keeps `make test` short; the runs docs/security.md records used 60.

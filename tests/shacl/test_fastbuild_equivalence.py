@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import test_shapes
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-import test_shapes
 from ctlkg.build import oxigraph as fastbuild
 from ctlkg.errors import ValidationFailed
 from ctlkg.rdf import namespaces
@@ -201,7 +201,7 @@ def _shape_cases() -> Iterator[object]:
 
 @pytest.mark.parametrize(("which", "update"), list(_shape_cases()))
 def test_fastcheck_verdicts_on_every_shape_example(which: str, update: str) -> None:
-    """Every broken example of tests/test_shapes.py: the same findings as pyshacl, shape for shape."""
+    """Every broken example of tests/shacl/test_shapes.py: the same findings as pyshacl, shape for shape."""
     shapes, ontology = load_shapes(), load_ontology()
     source = Graph().parse(test_shapes.FIXTURE, format="turtle") if which == test_shapes.DATA else ontology
     data = Graph()

@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, SH
 
 from ctlkg.shacl.reference import Finding, ValidationReport, load_ontology, load_shapes, validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "shapes" / "base.ttl"
 CTLSH = "https://w3id.org/lombardia-clusters/shapes#"
 CTL = "https://w3id.org/lombardia-clusters/ontology#"

@@ -3,8 +3,9 @@ and only a conforming result (with its inferences and synergies recomputed) repl
 
 The update sees the asserted data as its default graph and the ontology, shapes and inferences as
 read-only named graphs; a refused write leaves the store exactly as it was. The checks, the OWL RL closure
-and the synergies run inside Oxigraph (``fastcheck``, ``rules``, ``fastsynergy``), which give the same
-verdicts and triples as pyshacl and owlrl (tests/test_fastbuild_equivalence.py) in a fraction of the time.
+and the synergies run inside Oxigraph (``shacl.compiled``, ``reasoning.rules``, ``synergy.blocks``), which
+give the same verdicts and triples as pyshacl and owlrl (tests/shacl/test_fastbuild_equivalence.py) in a
+fraction of the time.
 """
 
 from __future__ import annotations

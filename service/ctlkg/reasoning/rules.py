@@ -5,9 +5,10 @@ Here the schema is closed first by generic rules (scm-*), then compiled: every s
 prp-inv, prp-symp, prp-dom, prp-rng, cax-sco) is folded into one INSERT per predicate and per class, so
 each asserted triple is read once and all it entails is written at once, with no join and no test of
 novelty. The multi-premise rules (prp-spo2 chains, prp-trp, cls-svf1) then run semi-naively: each round
-joins only the previous round's new triples. ``reasoning.infer``'s filter is applied at the end, so the
-result is the same set of triples (tests/test_fastbuild_equivalence.py). An ontology using a construct these
-rules leave out is refused (``UnsupportedOntology``): the fast path must never be silently weaker.
+joins only the previous round's new triples. ``reasoning.reference.infer``'s filter is applied at the end,
+so the result is the same set of triples (tests/shacl/test_fastbuild_equivalence.py). An ontology using a
+construct these rules leave out is refused (``UnsupportedOntology``): the fast path must never be silently
+weaker.
 """
 
 from __future__ import annotations

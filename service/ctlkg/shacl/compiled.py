@@ -2,9 +2,9 @@
 
 pyshacl takes about a minute at 1,000 clusters and pyrudof 4.6 GB (shared/MEASUREMENTS.md); the compiled
 queries take seconds. The data graph is the union of the ontology and data graphs, with no inference, as in
-``validation.validate``. The result is a ``validation.ValidationReport`` (without a report graph), so the CLI
-prints it the same way; tests/test_fastbuild_equivalence.py holds the (focus node, source shape) pairs equal
-to pyshacl's on the real data and on broken synthetic graphs.
+``shacl.reference.validate``. The result is a ``shacl.reference.ValidationReport`` (without a report
+graph), so the CLI prints it the same way; tests/shacl/test_fastbuild_equivalence.py holds the (focus node,
+source shape) pairs equal to pyshacl's on the real data and on broken synthetic graphs.
 """
 
 from __future__ import annotations

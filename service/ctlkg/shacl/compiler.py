@@ -3,7 +3,7 @@
 Only the SHACL Core components our shapes use, plus SPARQL-based constraints, are compiled; anything else
 (a component, a SHACL-AF rule or target, a nested shape feature) raises ``UnsupportedShape``. That is the
 guard pyrudof lacks: it skips SPARQL-based constraints and reports conformance; this compiler refuses instead.
-The semantics follow the SHACL spec as pyshacl implements it (tests/test_fastbuild_equivalence.py).
+The semantics follow the SHACL spec as pyshacl implements it (tests/shacl/test_fastbuild_equivalence.py).
 """
 
 from __future__ import annotations

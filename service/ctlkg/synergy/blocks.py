@@ -6,7 +6,7 @@ tens of millions of triples at 1,000. Here the (cluster, item) rows come from th
 (``synergy_queries.PATTERNS``), shared items are counted for a block of clusters against all of them at once
 (an item lists its holders; a block's items expand into (row, holder) pairs that ``bincount`` adds up), and
 the combined score ranks the pairs. Up to ``ALL_PAIRS_UP_TO`` clusters every pair is written, triple for
-triple what ``to_graph`` writes (tests/test_fastbuild_equivalence.py); above, each cluster keeps its
+triple what ``to_graph`` writes (tests/shacl/test_fastbuild_equivalence.py); above, each cluster keeps its
 ``top_k`` best partners, so the graph grows as N·k, not N².
 """
 

@@ -19,7 +19,7 @@ from ctlkg.web import errors
 from ctlkg.web.html import assets, page_data
 from ctlkg.web.middleware import SecurityHeaders
 
-WEB = Path(__file__).resolve().parents[1] / "service" / "web"
+WEB = Path(__file__).resolve().parents[3] / "service" / "web"
 SRC = WEB / "src"
 
 

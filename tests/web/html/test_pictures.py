@@ -29,10 +29,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from test_browser import CHROMEDRIVER, CHROMIUM, FLAGS, WAIT, console_errors
 
 from conftest import Processes, Service
 from ctlkg.synergy.scores import COMBINED, DIMENSIONS
-from test_browser import CHROMEDRIVER, CHROMIUM, FLAGS, WAIT, console_errors
 
 PAGES = ("/network", "/matrices")
 #: Each picture page loads one ES module, its own bundle under a content-hashed name.
