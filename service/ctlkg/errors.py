@@ -1,4 +1,8 @@
-"""Typed errors: each says what went wrong in one line a person can act on."""
+"""Typed errors: each says what went wrong in one line a person can act on.
+
+The classes below repeat one shape on purpose (a docstring and a ``status_code``): one class per kind of
+failure, so callers catch what they mean and the service's error handler reads the status from the class.
+"""
 
 from __future__ import annotations
 

@@ -16,6 +16,8 @@ from ctlkg.engine.checkpoint import Checkpoints
 from ctlkg.engine.pool import Pool
 from ctlkg.errors import BackendError, QuerySyntaxError
 from ctlkg.rdf import namespaces
+
+# The Backend protocol's types: the three backends (embedded, remote, engine.fenced) import the same names.
 from ctlkg.sparql.backend import (
     Bindings,
     Boolean,

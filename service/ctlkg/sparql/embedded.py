@@ -12,6 +12,8 @@ import pyoxigraph as ox
 from ctlkg.errors import BackendError, QuerySyntaxError, QueryTimeout
 from ctlkg.rdf import namespaces
 from ctlkg.sparql import lexer
+
+# The Backend protocol's types: the three backends (embedded, remote, engine.fenced) import the same names.
 from ctlkg.sparql.backend import (
     Bindings,
     Boolean,

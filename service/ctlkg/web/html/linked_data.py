@@ -179,20 +179,12 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
     """The linked-data routes, for create_app to include."""
     handlers = LinkedData(settings, backend)
     api = APIRouter(tags=["linked data"])
-    api.add_api_route(
-        "/id/{path:path}",
-        handlers.resource,
-        methods=["GET", "HEAD"],
-        responses=RESPONSES,
-        response_class=Response,
-        summary="Dereference an instance IRI",
-    )
-    api.add_api_route(
-        "/ontology",
-        handlers.ontology,
-        methods=["GET", "HEAD"],
-        responses=RESPONSES,
-        response_class=Response,
-        summary="The ontology (documentation or RDF)",
-    )
+    for path, handler, summary in (
+        ("/id/{path:path}", handlers.resource, "Dereference an instance IRI"),
+        ("/ontology", handlers.ontology, "The ontology (documentation or RDF)"),
+    ):
+        api.add_api_route(
+            path, handler, methods=["GET", "HEAD"], responses=RESPONSES, response_class=Response,
+            summary=summary,
+        )
     return api

@@ -102,28 +102,13 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
     """The page routes, for create_app to include."""
     handlers = Pages(settings, backend)
     api = APIRouter(tags=["pages"])
-    api.add_api_route(
-        "/", handlers.home, methods=["GET", "HEAD"], response_class=HTMLResponse, summary="Home page"
-    )
-    api.add_api_route(
-        "/query",
-        handlers.query,
-        methods=["GET", "HEAD"],
-        response_class=HTMLResponse,
-        summary="SPARQL query page",
-    )
-    api.add_api_route(
-        "/network",
-        handlers.network,
-        methods=["GET", "HEAD"],
-        response_class=HTMLResponse,
-        summary="Network of the links between the clusters",
-    )
-    api.add_api_route(
-        "/matrices",
-        handlers.matrices,
-        methods=["GET", "HEAD"],
-        response_class=HTMLResponse,
-        summary="Synergy heat map and PNRR and S3 coverage matrices",
-    )
+    for path, handler, summary in (
+        ("/", handlers.home, "Home page"),
+        ("/query", handlers.query, "SPARQL query page"),
+        ("/network", handlers.network, "Network of the links between the clusters"),
+        ("/matrices", handlers.matrices, "Synergy heat map and PNRR and S3 coverage matrices"),
+    ):
+        api.add_api_route(
+            path, handler, methods=["GET", "HEAD"], response_class=HTMLResponse, summary=summary
+        )
     return api
