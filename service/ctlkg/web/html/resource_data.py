@@ -31,9 +31,14 @@ def _cbd_query(depth: int = CBD_DEPTH) -> str:
 
 CBD = _cbd_query()
 
+#: The first branch names the resource itself through one of its own labels: a bare ``BIND(?this AS ?x)``
+#: would see ?this unbound inside its group (SPARQL evaluates groups bottom-up), leave ?x free and fetch
+#: every label in the graph (for one cluster: 2,260 rows in 1.8 s with the binding sent as VALUES, as the
+#: remote backend sends it, against about 800 rows in under 10 ms).
 LABELS = """
 SELECT ?this ?x ?label WHERE {
-  { BIND(?this AS ?x) } UNION { ?this ?x ?any } UNION { ?this ?p ?x }
+  { ?this <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?own .
+    BIND(?this AS ?x) } UNION { ?this ?x ?any } UNION { ?this ?p ?x }
   UNION { ?x ?p ?this } UNION { ?s ?x ?this }
   UNION { ?this ?p ?b . FILTER(isBlank(?b)) ?b ?x ?any } UNION { ?this ?p ?b . FILTER(isBlank(?b)) ?b ?q ?x }
   UNION { ?this <http://purl.org/dc/terms/source>/<http://purl.org/dc/terms/isPartOf> ?x }
