@@ -94,8 +94,11 @@ def stored_comments(live: Live) -> set[str]:
 
 def check_store(path: Path, baseline: frozenset[writes.Violation]) -> set[str]:
     """Check the store (no server holds it) in a process of its own, which surely lets go of its lock."""
+    helpers = str(Path(__file__).resolve().parents[1])  # tests/, where live_servers is
     result = subprocess.run([sys.executable, __file__, str(path)], input=json.dumps(sorted(baseline, key=str)),
-                            capture_output=True, text=True, timeout=600, check=False)
+                            capture_output=True, text=True, timeout=600, check=False,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
+                                helpers, os.environ.get("PYTHONPATH")]))})
     assert result.returncode == 0, result.stderr[-3000:]
     return set(json.loads(result.stdout.strip().splitlines()[-1]))
 
