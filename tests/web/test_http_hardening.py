@@ -264,3 +264,17 @@ def test_a_path_cannot_forge_a_log_line(live: Live) -> None:
     assert not any(line.startswith(forged[:24]) for line in log.splitlines()), log[-2000:]
     assert "GET /id/x\\n1999-01-01 00:00:00,000 ctlkg.access GET /forged 200 1.0 ms 404" in log
     assert "x" * 201 not in log
+
+
+def test_answers_are_gzipped_only_where_it_pays(live: Live, service: Service) -> None:
+    """A server with the defaults sends a loopback client its answer as it is; the session's servers, set as
+    behind a local proxy (compress_loopback), gzip it. Both answer the same bytes once decoded."""
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 200"
+    bodies = []
+    for url, encoding in ((live.sparql, None), (service.sparql, "gzip")):
+        answer = httpx.get(url, params={"query": query},
+                           headers={"Accept": "application/sparql-results+json", "Accept-Encoding": "gzip"})
+        assert answer.status_code == 200 and len(answer.content) > 2048, answer.text[:200]
+        assert answer.headers.get("content-encoding") == encoding, url
+        bodies.append(answer.json()["results"]["bindings"])
+    assert len(bodies[0]) == len(bodies[1]) == 200

@@ -16,7 +16,6 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 
 from ctlkg.build import oxigraph as fastbuild
 from ctlkg.build import store
@@ -38,7 +37,7 @@ from ctlkg.web.api import sparql_query as sparql_protocol
 from ctlkg.web.api import synergies as api_synergies
 from ctlkg.web.html import assets, linked_data, pages
 from ctlkg.web.http_protocol import JsonErrorsProtocol
-from ctlkg.web.middleware import AccessLog, BodyLimit, HeadAsGet, SecurityHeaders, Utf8Query
+from ctlkg.web.middleware import AccessLog, BodyLimit, Compression, HeadAsGet, SecurityHeaders, Utf8Query
 
 log = logging.getLogger(__name__)
 #: A little longer than the query's own limit: the pool stops the query at its deadline and says why.
@@ -182,7 +181,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.add_middleware(Utf8Query)
     # Added innermost first: the access log sees every answer, even a 413 sent before any route ran.
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)  # fast: 3-4x smaller
+    app.add_middleware(Compression, loopback=settings.compress_loopback)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

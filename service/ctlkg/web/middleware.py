@@ -1,12 +1,15 @@
-"""ASGI middleware: one log line per request, a cap on request bodies checked before they are read, HEAD
-answered wherever GET is, and a query string that must be UTF-8."""
+"""ASGI middleware: one log line per request, a cap on request bodies checked before they are read, gzip
+for answers that cross a network, HEAD answered wherever GET is, and a query string that must be UTF-8."""
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import logging
 import time
 from urllib.parse import unquote_to_bytes
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ctlkg.errors import RequestTooLarge
@@ -108,6 +111,38 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, secured)
+
+
+@functools.lru_cache(maxsize=1024)
+def is_loopback(host: str) -> bool:
+    """Whether a client address is this machine's own (127.0.0.0/8, ::1).
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("192.0.2.7"), is_loopback("testclient")
+    (True, True, False, False)
+    """
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Compression:
+    """gzip (level 1, answers over 2 kB) for clients across a network; none for a client on this machine,
+    unless ``loopback`` says so. On loopback a 218 kB SPARQL answer took 4.6 ms longer with gzip (deflate
+    here, inflate in the client) than without: as long as the query itself, for no bytes that matter."""
+
+    def __init__(self, app: ASGIApp, *, loopback: bool = False) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=2048, compresslevel=1)
+        self.loopback = loopback
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        local = client is not None and is_loopback(client[0])
+        if scope["type"] != "http" or (local and not self.loopback):
+            await self.app(scope, receive, send)
+        else:
+            await self.gzip(scope, receive, send)
 
 
 class HeadAsGet:
