@@ -129,7 +129,8 @@ def is_loopback(host: str) -> bool:
 class Compression:
     """gzip (level 1, answers over 2 kB) for clients across a network; none for a client on this machine,
     unless ``loopback`` says so. On loopback a 218 kB SPARQL answer took 4.6 ms longer with gzip (deflate
-    here, inflate in the client) than without: as long as the query itself, for no bytes that matter."""
+    here, inflate in the client) than without, a fifth of the query's own time, to save bytes that cost
+    nothing to move."""
 
     def __init__(self, app: ASGIApp, *, loopback: bool = False) -> None:
         self.app = app
