@@ -1,4 +1,5 @@
-"""Real servers for the service tests: uvicorn subprocesses on free loopback ports, one per backend.
+"""The session's real servers, as fixtures: uvicorn subprocesses on free loopback ports, one per backend
+(the helpers that start them are in ``live_servers``, which tests import; nothing imports this file).
 
 ``service`` is parametrised over the two backends: the embedded store compiled at start-up, and a
 real Oxigraph server (the `oxigraph` CLI) loaded with `ctlkg load` and answered through `ctlkg serve
@@ -7,108 +8,25 @@ real Oxigraph server (the `oxigraph` CLI) loaded with `ctlkg load` and answered 
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
-BIN = Path(sys.executable).parent
-TOKEN = "test-write-token-7f3a"
-BACKENDS = ("embedded", "remote")
-START_TIMEOUT = 180.0
-
-
-class ServerUrls:
-    """The endpoints of a ctlkg server, from its base ``url`` (a field of the dataclass using this)."""
-
-    url: str
-
-    @property
-    def sparql(self) -> str:
-        return self.url + "/sparql"
-
-    @property
-    def update(self) -> str:
-        return self.url + "/sparql/update"
-
-
-@dataclass(frozen=True)
-class Service(ServerUrls):
-    """A running ctlkg server: its base URL (no trailing slash) and the backend behind it."""
-
-    url: str
-    backend: str
-    token: str = TOKEN
-
-
-@dataclass(frozen=True)
-class Oxigraph:
-    url: str
-
-    @property
-    def query(self) -> str:
-        return self.url + "/query"
-
-    @property
-    def update(self) -> str:
-        return self.url + "/update"
-
-    @property
-    def store(self) -> str:
-        return self.url + "/store"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def spawn(args: list[str], log: Path, **env: str) -> subprocess.Popen[bytes]:
-    """Start a process with its output in a log file (a pipe nobody reads would block it)."""
-    handle = log.open("wb")
-    environment = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
-    return subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, env=environment)
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args!r} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"{url} did not come up in {START_TIMEOUT:g} s:\n{log.read_text()[-3000:]}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-@dataclass
-class Processes:
-    """Everything the session started, so teardown stops exactly these."""
-
-    started: list[subprocess.Popen[bytes]]
-    services: dict[str, Service]
-    oxigraph: Oxigraph
-    logs: Path
+from live_servers import (
+    BACKENDS,
+    BIN,
+    START_TIMEOUT,
+    TOKEN,
+    Oxigraph,
+    Processes,
+    Service,
+    free_port,
+    spawn,
+    stop,
+    wait_until_up,
+)
 
 
 @pytest.fixture(scope="session")

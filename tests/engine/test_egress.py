@@ -13,9 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import Service
 from ctlkg.rdf import namespaces
-from live_servers import Listener, built_store, copy_store, listener, start
+from live_servers import Listener, Service, built_store, copy_store, listener, start
 
 __all__ = ["built_store", "listener"]  # fixtures, imported for pytest
 

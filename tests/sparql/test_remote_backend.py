@@ -8,12 +8,12 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import Oxigraph, Service, free_port
 from ctlkg.build import remote_load as loader
 from ctlkg.errors import BackendError, QuerySyntaxError, UpstreamTimeout
 from ctlkg.rdf import namespaces, paths
 from ctlkg.sparql.backend import Dataset, Limits, Solutions, Triples
 from ctlkg.sparql.remote import RemoteBackend, bind
+from live_servers import Oxigraph, Service, free_port
 
 AFIL = ox.NamedNode(str(namespaces.ID) + "cluster/afil")
 SCRATCH = "http://example.org/ctlkg-test/scratch"

@@ -9,9 +9,9 @@ import cachetools
 import httpx
 import pytest
 
-from conftest import Processes
 from ctlkg.sparql.data_version import DataVersion, VersionedCache
 from ctlkg.sparql.result_cache import Answer, ResultCache, bypassed, cacheable
+from live_servers import Processes
 
 CTL = "https://w3id.org/lombardia-clusters/ontology#"
 AFIL = "https://w3id.org/lombardia-clusters/id/cluster/afil"

@@ -23,8 +23,8 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, Unauthorized
 
-from conftest import Service
 from ctlkg.rdf import namespaces, paths
+from live_servers import Service
 
 CLUSTER = rdflib.URIRef(namespaces.CTL.Cluster)
 PREFIX = f"PREFIX ctl: <{namespaces.CTL}>\n"

@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Service
 from ctlkg.rdf import paths
+from live_servers import Service
 
 TIME_LIMIT = 5.0
 #: What a request may take beyond the limit: writing the answer, a busy CI machine.

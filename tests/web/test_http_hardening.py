@@ -16,8 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import TOKEN, Service
-from live_servers import Live, built_store, copy_store, start
+from live_servers import TOKEN, Live, Service, built_store, copy_store, start
 
 __all__ = ["built_store"]
 

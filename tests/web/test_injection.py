@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from conftest import Service
 from ctlkg.rdf import namespaces
+from live_servers import Service
 
 CLUSTER = f"{namespaces.ID}cluster/afil"
 #: Strings that would show a file's contents or our source leaking.

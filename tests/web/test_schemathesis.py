@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 from schemathesis.core.result import Ok
 
-from conftest import Processes
+from live_servers import Processes
 
 #: Checks about what the server promises: never a 5xx, and answers that match the document.
 CHECKS = [

@@ -9,8 +9,8 @@ import re
 import httpx
 import pytest
 
-from conftest import Service
 from ctlkg.rdf import namespaces
+from live_servers import Service
 
 PAGES = ["/", "/query", "/network", "/matrices", "/id/cluster/afil", "/ontology", "/id/cluster/no-such-cluster",
          "/dumps"]

@@ -8,9 +8,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import Service
 from ctlkg.build import exports
 from ctlkg.sparql.backend import default_graph_iris
+from live_servers import Service
 
 FORMATS = list(exports.FORMATS)
 

@@ -9,9 +9,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from conftest import Service
 from ctlkg.build import store
 from ctlkg.rdf import namespaces
+from live_servers import Service
 
 NT = "application/n-triples"
 AFIL = f"{namespaces.ID}cluster/afil"

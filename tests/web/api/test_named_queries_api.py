@@ -12,9 +12,9 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
-from conftest import Service
 from ctlkg.rdf import paths
 from ctlkg.sparql.named_queries import NamedQuery, load_catalogue
+from live_servers import Service
 
 CLUSTER = "https://w3id.org/lombardia-clusters/id/cluster/"
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"

@@ -7,8 +7,8 @@ import pytest
 import rdflib
 from rdflib import RDF, Namespace, URIRef
 
-from conftest import Service
 from ctlkg.rdf import namespaces
+from live_servers import Service
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

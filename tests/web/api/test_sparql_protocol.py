@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from conftest import TOKEN, Processes, Service
 from ctlkg.rdf import namespaces, paths
+from live_servers import TOKEN, Processes, Service
 
 PREFIXES = f"PREFIX ctl: <{namespaces.CTL}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 COUNT = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?c a ctl:Cluster }"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from conftest import Service
 from ctlkg.rdf import namespaces
+from live_servers import Service
 
 AFIL = str(namespaces.ID) + "cluster/afil"
 SEE_ALSO = f"<{AFIL}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://example.org/ctlkg-write-test>"

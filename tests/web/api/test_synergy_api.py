@@ -11,7 +11,7 @@ import httpx
 import networkx as nx
 import pytest
 
-from conftest import Service
+from live_servers import Service
 
 BASE = "https://w3id.org/lombardia-clusters/id/"
 

@@ -7,8 +7,8 @@ import pytest
 import rdflib
 from rdflib import DCAT, DCTERMS, RDF, Literal, Namespace, URIRef
 
-from conftest import Service
 from ctlkg.rdf import namespaces
+from live_servers import Service
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")

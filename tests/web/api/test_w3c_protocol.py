@@ -26,8 +26,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from conftest import BIN, Processes, free_port, spawn, stop, wait_until_up
 from ctlkg.build import remote_load as loader
+from live_servers import BIN, Processes, free_port, spawn, stop, wait_until_up
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 FOAF_DOCUMENT = ox.NamedNode("http://xmlns.com/foaf/0.1/Document")

@@ -14,11 +14,11 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 import graph_fixtures
-from conftest import Service
 from ctlkg.config import Settings
 from ctlkg.rdf import links, namespaces
 from ctlkg.sparql.embedded import EmbeddedBackend
 from ctlkg.web.app import create_app
+from live_servers import Service
 
 ID = namespaces.BASE + "id/"
 CTL = str(namespaces.CTL)

@@ -10,11 +10,11 @@ import pytest
 from markupsafe import escape
 
 import graph_fixtures
-from conftest import Service
 from ctlkg.rdf import paths
 from ctlkg.sparql import named_queries
 from ctlkg.sparql.embedded import EmbeddedBackend
 from ctlkg.web.html import examples, ontology_doc, templating, words
+from live_servers import Service
 
 CLUSTERS = {
     "afil": "Lombardy Intelligent Factory Association",

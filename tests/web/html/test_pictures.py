@@ -31,8 +31,8 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from test_browser import CHROMEDRIVER, CHROMIUM, FLAGS, WAIT, console_errors
 
-from conftest import Processes, Service
 from ctlkg.synergy.scores import COMBINED, DIMENSIONS
+from live_servers import Processes, Service
 
 PAGES = ("/network", "/matrices")
 #: Each picture page loads one ES module, its own bundle under a content-hashed name.
