@@ -7,11 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 
 from ctlkg.build import backup
 from ctlkg.errors import StoreError
+from ctlkg.rdf import namespaces
+from live_servers import TOKEN, built_store, copy_store, start
+
+__all__ = ["built_store"]
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 
 CTLKG = str(Path(sys.executable).with_name("ctlkg"))
 
@@ -97,3 +103,28 @@ def test_a_store_in_use_is_not_backed_up(tmp_path: Path) -> None:
         backup.backup(tmp_path / "store", tmp_path / "b.nq.gz")
     assert not (tmp_path / "b.nq.gz").exists()
     del held
+
+
+def test_a_store_a_server_writes_to_is_backed_up_as_of_the_last_write(
+    built_store: Path, tmp_path: Path
+) -> None:
+    """Online: the server holds the store's lock; the backup reads its newest checkpoint, which holds the
+    write the server has just acknowledged, while the server goes on answering."""
+    path = copy_store(built_store, tmp_path / "store")
+    live = start(tmp_path / "server.log", store_dir=path, env={"CTLKG_WRITE_TOKEN": TOKEN})
+    try:
+        marker = "written before the backup"
+        update = f'INSERT DATA {{ <{namespaces.ID}cluster/afil> <{RDFS_COMMENT}> "{marker}" }}'
+        answer = httpx.post(live.update, data={"update": update}, headers={"Authorization": f"Bearer {TOKEN}"},
+                            timeout=120)
+        assert answer.status_code in (200, 204), answer.text
+        result = run("backup", "--store-dir", str(path), "--out", str(tmp_path / "online.nq.gz"))
+        assert result.returncode == 0, result.stderr
+        assert httpx.get(live.sparql, params={"query": "ASK {}"}).status_code == 200
+    finally:
+        live.stop()
+    assert run("restore", str(tmp_path / "online.nq.gz"), "--store-dir", str(tmp_path / "restored")).returncode == 0
+    restored, stopped = ox.Store.read_only(str(tmp_path / "restored")), ox.Store.read_only(str(path))
+    assert set(restored) == set(stopped), "the backup is the store as the server left it"
+    assert any(q.object == ox.Literal(marker) for q in restored)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".ctlkg-backup-")] == []

@@ -13,6 +13,11 @@ restored store holds the very same quads, not merely an isomorphic copy.
 Both directions are atomic at the file-system level: the archive is written to a temporary file and
 renamed into place; a restore fills a temporary directory beside the target and renames it at the end.
 A crash half-way leaves nothing that looks finished.
+
+A backup works while a server writes to the store, too. The server holds the store's lock, but after every
+write it publishes an immutable checkpoint of it beside the store (``ctlkg.engine.checkpoint``). The backup
+hard-links the newest checkpoint's files into a private folder (so the server may prune the checkpoint
+meanwhile), opens that copy read-only and writes it out: the store as of the last acknowledged write.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
+from ctlkg.build.store import VERSIONS_PREFIX
 from ctlkg.errors import StoreError
 
 MAGIC = "# ctlkg-backup 1"
@@ -44,6 +50,10 @@ class Summary:
     path: Path
 
 
+class _InUse(StoreError):
+    """The store's lock is held by another process."""
+
+
 def _open_store(store_dir: Path) -> ox.Store:
     """The store, opened read-write: RocksDB's lock then keeps a running writer out (and us out of it)."""
     if not store_dir.is_dir():
@@ -53,8 +63,45 @@ def _open_store(store_dir: Path) -> ox.Store:
     except OSError as exc:
         message = str(exc)
         if "lock" in message.lower():
-            raise StoreError(f"{store_dir}: the store is in use (stop the server first)") from exc
+            raise _InUse(f"{store_dir}: the store is in use by a process that publishes no checkpoint of it "
+                         "(stop that process first)") from exc
         raise StoreError(f"{store_dir}: cannot open the store ({message})") from exc
+
+
+def _checkpoints(store_dir: Path) -> list[Path]:
+    """The checkpoints a running server published of ``store_dir``, newest first."""
+    found: list[tuple[int, Path]] = []
+    for folder in store_dir.absolute().parent.glob(VERSIONS_PREFIX + "*"):
+        pid = folder.name.removeprefix(VERSIONS_PREFIX).split("-")[0]
+        if not pid.isdigit() or not Path(f"/proc/{pid}").exists():
+            continue  # a killed server's leftovers: not the store as it is
+        for version in folder.glob("v*"):
+            number = version.name.removeprefix("v")
+            if version.is_dir() and number.isdigit():
+                found.append((int(number), version))
+    return [path for _, path in sorted(found, reverse=True)]
+
+
+def _snapshot(version: Path, into: Path) -> bool:
+    """Hard-link a checkpoint's files into ``into``; False when the server pruned it meanwhile."""
+    try:
+        shutil.copytree(version, into, copy_function=os.link)
+    except (shutil.Error, FileNotFoundError):
+        shutil.rmtree(into, ignore_errors=True)
+        return False
+    return True
+
+
+def _open_live(store_dir: Path, scratch: Path) -> ox.Store:
+    """The newest checkpoint of a store a server holds, as a private read-only copy in ``scratch``."""
+    for attempt in range(5):
+        versions = _checkpoints(store_dir)
+        if not versions:
+            break
+        copy = scratch / f"attempt-{attempt}"
+        if _snapshot(versions[0], copy):
+            return ox.Store.read_only(str(copy))
+    return _open_store(store_dir)  # raises _InUse again, with its message
 
 
 def _graph_term(text: str) -> ox.NamedNode | ox.BlankNode:
@@ -66,8 +113,18 @@ def _graph_term(text: str) -> ox.NamedNode | ox.BlankNode:
 
 
 def backup(store_dir: Path, out: Path) -> Summary:
-    """Write every quad of the store at ``store_dir`` to the gzip N-Quads archive ``out``."""
-    store = _open_store(store_dir)
+    """Write every quad of the store at ``store_dir`` to the gzip N-Quads archive ``out``; from its newest
+    checkpoint when a server is writing to it."""
+    try:
+        store = _open_store(store_dir)
+    except _InUse:
+        # Beside the store, since hard links cannot cross file systems.
+        with tempfile.TemporaryDirectory(prefix=".ctlkg-backup-", dir=store_dir.absolute().parent) as scratch:
+            return _write(_open_live(store_dir, Path(scratch)), out)
+    return _write(store, out)
+
+
+def _write(store: ox.Store, out: Path) -> Summary:
     try:
         graphs = sorted(store.named_graphs(), key=str)
         quads = len(store)

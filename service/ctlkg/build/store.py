@@ -21,6 +21,9 @@ GRAPHS: dict[str, str] = {
 }
 #: The compiled graphs and those derived from them in the store (the synergies).
 ALL_GRAPHS: dict[str, str] = {**GRAPHS, "synergies": namespaces.GRAPH_SYNERGIES}
+#: A running server publishes each version of a store it writes to in a folder beside it named with this
+#: prefix and its process id (``ctlkg.engine.checkpoint``); ``ctlkg backup`` reads the newest one.
+VERSIONS_PREFIX = ".ctlkg-versions-"
 
 
 def _load(store: ox.Store, graph: Graph, name: str) -> None:

@@ -18,7 +18,7 @@ err = Console(stderr=True)
 
 def backup(
     store_dir: Annotated[
-        Path, typer.Option("--store-dir", help="The store to back up (stop its server first).")
+        Path, typer.Option("--store-dir", help="The store to back up (a server may be running on it).")
     ],
     out: Annotated[
         Path, typer.Option("--out", help="The archive to write (gzip N-Quads, e.g. ctlkg.nq.gz).")

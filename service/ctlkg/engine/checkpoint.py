@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ctlkg.build.store import VERSIONS_PREFIX
 from ctlkg.engine.pool import Version
 
 #: Version folders are named for the server's process, so one left by a killed server can be recognised.
-PREFIX = ".ctlkg-versions-"
+PREFIX = VERSIONS_PREFIX
 
 
 def _remove_orphans(parent: Path) -> None:
