@@ -277,3 +277,11 @@ def test_answers_are_gzipped_only_where_it_pays(live: Live, service: Service) ->
         assert answer.headers.get("content-encoding") == encoding, url
         bodies.append(answer.json()["results"]["bindings"])
     assert len(bodies[0]) == len(bodies[1]) == 200
+
+
+def test_an_unknown_path_says_where_to_look(service: Service, client: httpx.Client) -> None:
+    answer = client.get(service.url + "/nowhere", headers={"Accept": "application/json"})
+    assert answer.status_code == 404
+    message = answer.json()["message"]
+    assert "/openapi.json" in message
+    assert client.get(service.url + "/openapi.json").status_code == 200, "the route the message names exists"

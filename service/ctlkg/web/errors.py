@@ -98,7 +98,8 @@ async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = str(exc.detail)
     if exc.status_code == 404:
-        message = "nothing is served at this path; / has links to everything there is"
+        message = ("nothing is served at this path; the home page / links to the pages and the data, and "
+                   "/openapi.json lists every route of the API")
     elif exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
         method = clip(sent_method(request))
