@@ -33,7 +33,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from ctlkg.build.store import VERSIONS_PREFIX
+from ctlkg.build.store import VERSIONS_PREFIX, versions_server
 from ctlkg.errors import StoreError
 
 MAGIC = "# ctlkg-backup 1"
@@ -72,8 +72,8 @@ def _checkpoints(store_dir: Path) -> list[Path]:
     """The checkpoints a running server published of ``store_dir``, newest first."""
     found: list[tuple[int, Path]] = []
     for folder in store_dir.absolute().parent.glob(VERSIONS_PREFIX + "*"):
-        pid = folder.name.removeprefix(VERSIONS_PREFIX).split("-")[0]
-        if not pid.isdigit() or not Path(f"/proc/{pid}").exists():
+        server = versions_server(folder)
+        if server is None or not server[1]:
             continue  # a killed server's leftovers: not the store as it is
         for version in folder.glob("v*"):
             number = version.name.removeprefix("v")

@@ -26,6 +26,15 @@ ALL_GRAPHS: dict[str, str] = {**GRAPHS, "synergies": namespaces.GRAPH_SYNERGIES}
 VERSIONS_PREFIX = ".ctlkg-versions-"
 
 
+def versions_server(folder: Path) -> tuple[int, bool] | None:
+    """The server process a versions folder is named for, and whether it still runs; None for a folder of
+    another kind."""
+    pid = folder.name.removeprefix(VERSIONS_PREFIX).split("-")[0]
+    if not folder.name.startswith(VERSIONS_PREFIX) or not pid.isdigit():
+        return None
+    return int(pid), Path(f"/proc/{pid}").exists()
+
+
 def _load(store: ox.Store, graph: Graph, name: str) -> None:
     payload = graph.serialize(format="nt", encoding="utf-8")
     store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))

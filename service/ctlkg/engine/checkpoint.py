@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ctlkg.build.store import VERSIONS_PREFIX
+from ctlkg.build.store import VERSIONS_PREFIX, versions_server
 from ctlkg.engine.pool import Version
 
 #: Version folders are named for the server's process, so one left by a killed server can be recognised.
@@ -25,8 +25,8 @@ PREFIX = VERSIONS_PREFIX
 def _remove_orphans(parent: Path) -> None:
     """Remove the version folders of servers that are gone (killed with no chance to clean up)."""
     for folder in parent.glob(PREFIX + "*"):
-        pid = folder.name.removeprefix(PREFIX).split("-")[0]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+        server = versions_server(folder)
+        if server is not None and not server[1]:
             shutil.rmtree(folder, ignore_errors=True)
 
 

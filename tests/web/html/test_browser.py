@@ -79,6 +79,20 @@ def wait(driver: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
     return WebDriverWait(driver, WAIT)
 
 
+def open_query_page(driver: webdriver.Chrome, url: str) -> None:
+    """Load /query and wait for its editor."""
+    driver.get(url)
+    wait(driver).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+
+
+def type_into_editor(driver: webdriver.Chrome, *keys: str) -> None:
+    """Focus the editor (a contenteditable CodeMirror builds) and type."""
+    driver.execute_script("document.querySelector('.cm-content').focus()")
+    editor = driver.find_element(By.CSS_SELECTOR, ".cm-content")
+    for key in keys:
+        editor.send_keys(key)
+
+
 def test_home_to_query_to_results(browser: webdriver.Chrome, site: Service, tmp_path: Path) -> None:
     browser.get(site.url + "/")
     assert "Lombardy Technology Clusters" in browser.find_element(By.TAG_NAME, "h1").text
@@ -124,8 +138,7 @@ def test_home_to_query_to_results(browser: webdriver.Chrome, site: Service, tmp_
 
 
 def test_an_example_loads_into_the_editor(browser: webdriver.Chrome, site: Service) -> None:
-    browser.get(site.url + "/query")
-    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+    open_query_page(browser, site.url + "/query")
     buttons = browser.find_elements(By.CSS_SELECTOR, "button.example")
     assert buttons, "the query page offers no example, although queries/ holds the named queries"
     buttons[0].click()
@@ -136,10 +149,8 @@ def test_an_example_loads_into_the_editor(browser: webdriver.Chrome, site: Servi
 
 
 def test_a_query_error_is_shown(browser: webdriver.Chrome, site: Service) -> None:
-    browser.get(site.url + "/query?lang=it")
-    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
-    browser.execute_script("document.querySelector('.cm-content').focus()")
-    browser.find_element(By.CSS_SELECTOR, ".cm-content").send_keys(" this is not SPARQL {")
+    open_query_page(browser, site.url + "/query?lang=it")
+    type_into_editor(browser, " this is not SPARQL {")
     browser.find_element(By.ID, "run-query").click()
     wait(browser).until(
         lambda d: "error" in (d.find_element(By.ID, "query-status").get_attribute("class") or "")
@@ -157,25 +168,18 @@ def test_a_query_error_is_shown(browser: webdriver.Chrome, site: Service) -> Non
 
 
 def test_a_count_takes_its_plural_form(browser: webdriver.Chrome, site: Service) -> None:
-    browser.get(site.url + "/query?lang=it")
-    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
-    browser.execute_script("document.querySelector('.cm-content').focus()")
-    editor = browser.find_element(By.CSS_SELECTOR, ".cm-content")
-    editor.send_keys(Keys.CONTROL, "a")
-    editor.send_keys(Keys.DELETE)
-    editor.send_keys("SELECT ?x WHERE { VALUES ?x { 1 } }")
+    open_query_page(browser, site.url + "/query?lang=it")
+    type_into_editor(browser, Keys.CONTROL + "a", Keys.DELETE, "SELECT ?x WHERE { VALUES ?x { 1 } }")
     browser.find_element(By.ID, "run-query").click()
     wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
     assert browser.find_element(By.ID, "query-status").text.startswith("1 riga ·")
 
 
 def test_a_failed_query_clears_the_last_answers_downloads(browser: webdriver.Chrome, site: Service) -> None:
-    browser.get(site.url + "/query")
-    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+    open_query_page(browser, site.url + "/query")
     browser.find_element(By.ID, "run-query").click()
     wait(browser).until(ready.visibility_of_element_located((By.CSS_SELECTOR, "#downloads a")))
-    browser.execute_script("document.querySelector('.cm-content').focus()")
-    browser.find_element(By.CSS_SELECTOR, ".cm-content").send_keys(" }}} not SPARQL")
+    type_into_editor(browser, " }}} not SPARQL")
     browser.find_element(By.ID, "run-query").click()
     wait(browser).until(
         lambda d: "error" in (d.find_element(By.ID, "query-status").get_attribute("class") or "")

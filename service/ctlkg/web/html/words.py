@@ -16,7 +16,7 @@ import functools
 import io
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -40,6 +40,11 @@ def _ids(catalog: Catalog) -> Ids:
     return {(m.id if isinstance(m.id, str) else m.id[0], m.context): m.pluralizable for m in catalog if m.id}
 
 
+def _strings(message: Message) -> tuple[object, ...]:
+    """A message's translation, or its plural forms (empty strings where untranslated)."""
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
 @functools.cache
 def _catalogues() -> dict[str, tuple[Translations, Ids]]:
     read = {lang: _read(lang) for lang in LANGUAGES}
@@ -50,8 +55,7 @@ def _catalogues() -> dict[str, tuple[Translations, Ids]]:
         if ids != expected:
             differ = set(ids.items()) ^ set(expected.items())
             raise LookupError(f"the {lang} catalogue differs from the {LANGUAGES[0]} one in {differ}")
-        untranslated = [m.id for m in catalog if m.id and not all(m.string if isinstance(m.string, tuple)
-                                                                   else (m.string,))]
+        untranslated = [m.id for m in catalog if m.id and not all(_strings(m))]
         if untranslated:
             raise LookupError(f"the {lang} catalogue leaves {untranslated} untranslated")
         compiled = io.BytesIO()
