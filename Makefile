@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install serve test coverage check lint typecheck layers jscheck build browser-deps web clean
+.PHONY: install serve test coverage check lint typecheck layers jscheck build system-deps web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,18 +38,20 @@ jscheck: $(NODE_STAMP)
 serve: install
 	$(BIN)/ctlkg serve
 
-## Debian's Chromium for the browser tests (skipped when already there).
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+## From Debian, each skipped when already there: Chromium for the browser tests, and jemalloc, which the
+## query workers preload (queries 10-30 % faster; `make serve` runs without it, on glibc's malloc).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
+	  $(PYTHON) -c "import ctypes.util, sys; sys.exit(ctypes.util.find_library('jemalloc') is None)" || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver libjemalloc2 >/dev/null; }
 
 ## Static checks, then the whole test suite, on both cores (pytest-xdist).
-test: install browser-deps check
+test: install system-deps check
 	$(BIN)/pytest -n 2
 
 ## The suite with line coverage of ctlkg (servers the tests start included): a table, and HTML in
 ## build/coverage/html.
-coverage: install browser-deps
+coverage: install system-deps
 	rm -rf build/coverage && mkdir -p build/coverage
 	$(BIN)/pytest -n 2 --cov=ctlkg --cov-report=term --cov-report=html:build/coverage/html
 

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     long_query_seconds: float = Field(0.5, gt=0)
     #: With --store-dir: copy the built store into each worker's memory (faster queries, more memory).
     in_memory: bool = False
+    #: The malloc query workers run on: "auto" (jemalloc when the system has it: faster queries), "system"
+    #: (glibc's), or the path of a shared library to preload (see ctlkg.engine.allocator).
+    worker_allocator: str = "auto"
     #: gzip answers to clients on this machine too. Off by default: on loopback, deflating costs more than
     #: it saves. Turn it on behind a reverse proxy on the same host that does not compress by itself.
     compress_loopback: bool = False

@@ -16,6 +16,7 @@ import asyncio
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,10 +77,12 @@ class Limits:
 class Pool:
     """Workers, their slots and their monitor; ``call`` is blocking and thread-safe."""
 
-    def __init__(self, limits: Limits, *, readable: list[str], allow_network: bool) -> None:
+    def __init__(self, limits: Limits, *, readable: list[str], allow_network: bool,
+                 environment: Mapping[str, str] | None = None) -> None:
         self.limits = limits
         self._readable = readable
         self._allow_network = allow_network
+        self._environment = dict(environment or {})
         self._cond = threading.Condition()
         self._idle: list[Worker] = []
         self._busy: set[Worker] = set()
@@ -98,7 +101,7 @@ class Pool:
         Without a version the workers hold no data: each request brings its own (the writer's pool)."""
         self._version = version
         self._own_baseline = own_rss()
-        processes = [launch() for _ in range(self.limits.size)]
+        processes = [launch(self._environment) for _ in range(self.limits.size)]
         for worker in processes:
             self._handshake(worker)
             self._idle.append(worker)
@@ -142,7 +145,7 @@ class Pool:
     def _replace(self) -> None:
         """Start a worker in the background to take a dead one's slot."""
         try:
-            worker = launch()
+            worker = launch(self._environment)
             self._handshake(worker)
         except (OSError, CtlkgError, framing.WorkerGone, TimeoutError) as exc:
             log.error("could not start a query worker: %s", exc)

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 log = logging.getLogger("ctlkg.engine")
@@ -53,18 +54,18 @@ class Worker:
             pass
 
 
-def launch() -> Worker:
-    """Start a worker process (it holds no data until it is opened) and keep its last lines of stderr."""
+def launch(environment: Mapping[str, str] | None = None) -> Worker:
+    """Start a worker process (it holds no data until it is opened) and keep its last lines of stderr;
+    ``environment`` adds to ours (the allocator to preload, see ``allocator``)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "ctlkg.engine.worker"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0,
-        close_fds=True, start_new_session=True,
+        close_fds=True, start_new_session=True, env={**os.environ, **environment} if environment else None,
     )
     worker = Worker(process)
     _widen(worker.fd)
     threading.Thread(target=_tail, args=(worker,), name="ctlkg-engine-stderr", daemon=True).start()
     return worker
-
 
 
 def _widen(fd: int) -> None:

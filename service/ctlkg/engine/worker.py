@@ -13,7 +13,7 @@ import threading
 from typing import Any, BinaryIO
 
 from ctlkg import errors
-from ctlkg.engine import evaluate, fence, framing
+from ctlkg.engine import allocator, evaluate, fence, framing
 from ctlkg.sparql import lexer
 
 # ``errors``, ``lexer`` and ``evaluate`` (pyoxigraph) are imported before the fence goes up; a write's modules
@@ -64,9 +64,10 @@ def main() -> None:
     os.close(devnull)
     header, _ = framing.read(requests)
     readable = [str(path) for path in header.get("readable", [])] + fence.python_paths()
+    malloc = allocator.loaded()  # read from /proc before the fence forbids it
     fenced = fence.apply(readable, allow_network=bool(header.get("allow_network")))
     framing.write(answers, {"ok": True, "pid": os.getpid(), "network_fenced": fenced.network,
-                            "files_fenced": fenced.files, "detail": fenced.detail})
+                            "files_fenced": fenced.files, "detail": fenced.detail, "allocator": malloc})
     threading.stack_size(STACK_BYTES)
     thread = threading.Thread(target=_serve, args=(requests, answers), name="ctlkg-engine")
     thread.start()

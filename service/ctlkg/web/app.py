@@ -20,7 +20,7 @@ from starlette.middleware.cors import CORSMiddleware
 from ctlkg.build import oxigraph as fastbuild
 from ctlkg.build import store
 from ctlkg.config import Settings
-from ctlkg.engine import checkpoint
+from ctlkg.engine import allocator, checkpoint
 from ctlkg.engine.fenced import FencedBackend
 from ctlkg.engine.pool import Limits as PoolLimits
 from ctlkg.engine.pool import Pool
@@ -79,9 +79,11 @@ def _fenced(settings: Settings) -> FencedBackend:
     if allow_network:
         log.warning("SERVICE allow-list set: query workers keep their network (only the lexer refuses "
                     "other endpoints)")
-    pool = Pool(pool_limits(settings), readable=readable, allow_network=allow_network)
+    pool = Pool(pool_limits(settings), readable=readable, allow_network=allow_network,
+                environment=allocator.environment(settings.worker_allocator))
     pool.start(version)
-    log.info("%d query workers up (network fenced: %s, files fenced: %s%s)", settings.max_concurrent_queries,
+    log.info("%d query workers up (malloc: %s; network fenced: %s, files fenced: %s%s)",
+             settings.max_concurrent_queries, pool.fence.get("allocator"),
              pool.fence.get("network_fenced"), pool.fence.get("files_fenced"),
              f"; {pool.fence['detail']}" if pool.fence.get("detail") else "")
     return FencedBackend(master, pool, checkpoints, timeout=settings.query_timeout, writable=writable)
@@ -101,7 +103,8 @@ def writer_pool(settings: Settings) -> Pool:
     limits = PoolLimits(size=1, long_slots=1, long_after=math.inf,
                         worker_memory=2 * settings.worker_memory_bytes,  # a write validates all the data
                         total_memory=settings.memory_budget_bytes)
-    pool = Pool(limits, readable=[], allow_network=False)
+    pool = Pool(limits, readable=[], allow_network=False,
+                environment=allocator.environment(settings.worker_allocator))
     pool.start(None)
     return pool
 

@@ -40,7 +40,7 @@ WAIT = 30
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="needs Debian's chromium and chromium-driver (`make browser-deps`)",
+    reason="needs Debian's chromium and chromium-driver (`make system-deps`)",
 )
 
 

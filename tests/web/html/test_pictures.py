@@ -40,7 +40,7 @@ SCRIPTS = {"/network": r"/static/dist/network-[A-Z0-9]{8}\.js", "/matrices": r"/
 
 needs_chromium = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="needs Debian's chromium and chromium-driver (`make browser-deps`)",
+    reason="needs Debian's chromium and chromium-driver (`make system-deps`)",
 )
 
 
@@ -137,7 +137,7 @@ def synergies(site: Service) -> dict[str, Any]:
 def browser() -> Iterator[webdriver.Chrome]:
     """test_browser's Chromium, with the same flags; one per module."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("needs Debian's chromium and chromium-driver (`make browser-deps`)")
+        pytest.skip("needs Debian's chromium and chromium-driver (`make system-deps`)")
     profile = tempfile.mkdtemp(prefix="ctlkg-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
