@@ -41,14 +41,38 @@ class Server:
     startup: float
 
     def rss_mb(self) -> float:
-        """Resident memory of the server process (from /proc; no psutil needed)."""
+        """Resident memory of the server and every process it started (the service's query workers hold
+        their own copies of the data), from /proc; no psutil needed."""
+        return sum(_rss_kb(pid) for pid in _tree(self.process.pid)) / 1024 or float("nan")
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants, read from /proc/*/stat (the parent is the fourth field)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
-            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return float("nan")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def free_port() -> int:

@@ -73,30 +73,37 @@ _OPERAND_END = frozenset({"var", "number", "string", "lang", "close"})
 
 def tokens(text: str, limit: int | None = None) -> list[tuple[str, str, int]]:
     """The significant tokens as (kind, text, offset); spaces and comments dropped; at most
-    ``limit + 1`` of them when a limit is given (enough to tell that there are too many)."""
+    ``limit + 1`` of them when a limit is given (enough to tell that there are too many).
+
+    The scan runs in the regex engine (``finditer``); it restarts only where a ``<`` read as an IRI turns
+    out to be the less-than operator, which is rare."""
     found: list[tuple[str, str, int]] = []
     parens = 0
     previous = ""
-    position = 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:  # pragma: no cover - the ``other`` group matches any character
+    position, end = 0, len(text)
+    while position < end:
+        restart = None
+        for match in _TOKEN.finditer(text, position):
+            kind = match.lastgroup or "other"
+            if kind == "space" or kind == "comment":
+                continue
+            value = match.group()
+            if kind == "iri" and parens > 0 and previous in _OPERAND_END:
+                kind, value = "other", "<"
+                restart = match.start() + 1
+            elif value == "(":
+                parens += 1
+            elif value == ")":
+                parens = max(parens - 1, 0)
+            previous = "close" if value in (")", "]") else kind
+            found.append((kind, value, match.start()))
+            if limit is not None and len(found) > limit:
+                return found
+            if restart is not None:
+                break
+        if restart is None:
             break
-        kind = match.lastgroup or "other"
-        value = match.group()
-        if kind == "iri" and parens > 0 and previous in _OPERAND_END:
-            kind, value = "other", "<"
-        position = match.start() + len(value)
-        if kind in ("space", "comment"):
-            continue
-        if value == "(":
-            parens += 1
-        elif value == ")":
-            parens = max(parens - 1, 0)
-        previous = "close" if value in (")", "]") else kind
-        found.append((kind, value, match.start()))
-        if limit is not None and len(found) > limit:
-            break
+        position = restart
     return found
 
 
@@ -151,8 +158,9 @@ def outline(
         deepest = max(deepest, depth + unary)
         if kind != "word":
             continue
-        following = [(k, v) for k, v, _ in toks[index + 1 : index + 4]]
         word = value.upper()
+        if word == "PREFIX" or word == "SERVICE":
+            following = [(k, v) for k, v, _ in toks[index + 1 : index + 4]]
         if word == "PREFIX" and len(following) >= 2 and following[0][0] == "pname":
             if following[1][0] == "iri":
                 declared[following[0][1].rstrip(":")] = following[1][1][1:-1]

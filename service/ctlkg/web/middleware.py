@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
+import re
 import time
 from urllib.parse import unquote_to_bytes
 
@@ -168,9 +169,17 @@ class HeadAsGet:
 NOT_UTF8 = "the query string is not UTF-8 percent-encoded text"
 
 
+#: A %-escape of a byte past ASCII: only a query string with one (or with raw bytes past ASCII) can fail.
+_HIGH_ESCAPE = re.compile(rb"%[89A-Fa-f][0-9A-Fa-f]")
+
+
 def utf8_query(raw: bytes) -> bool:
-    """Whether a raw query string is UTF-8 once its %-escapes are decoded (names and values alike)."""
-    if raw.isascii() and b"%" not in raw:
+    """Whether a raw query string is UTF-8 once its %-escapes are decoded (names and values alike).
+
+    >>> utf8_query(b"query=ASK%20%7B%7D"), utf8_query(b"q=caf%C3%A9"), utf8_query(b"lang=%FF")
+    (True, True, False)
+    """
+    if raw.isascii() and _HIGH_ESCAPE.search(raw) is None:
         return True
     try:
         unquote_to_bytes(raw).decode("utf-8")
