@@ -31,6 +31,7 @@ from ctlkg.sparql.remote import RemoteBackend
 from ctlkg.sparql.result_cache import ResultCache
 from ctlkg.sparql.runner import Runner
 from ctlkg.web import errors as http_errors
+from ctlkg.web import openapi
 from ctlkg.web.api import dumps, graph_store, sparql_update, void
 from ctlkg.web.api import named_queries as api_queries
 from ctlkg.web.api import sparql_query as sparql_protocol
@@ -178,6 +179,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.include_router(api_synergies.router(settings, backend, synergies))
     app.include_router(api_queries.router(settings, backend, runner, answers=answers))
     http_errors.install(app)
+    openapi.document(app)
     # Innermost, around the routes: a HEAD is routed as its GET, and a query string that is not UTF-8 is
     # refused before any route reads it.
     app.add_middleware(HeadAsGet)

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-import warnings
-from collections import Counter
 from http import HTTPStatus
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -109,62 +106,10 @@ async def _http(request: Request, exc: Exception) -> Response:
     return response
 
 
-#: The body of every error, as the document describes it.
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["status", "error", "message"],
-    "properties": {
-        "status": {"type": "integer"},
-        "error": {"type": "string"},
-        "message": {"type": "string"},
-        "report": {"type": "object", "description": "The SHACL validation report of a refused write."},
-    },
-}
-_DEFAULT_RESPONSE = {
-    "description": "An error (a missing resource, a method or media type not allowed, a body too large, "
-    "a busy server or a query over its time limit): JSON with the status and a message.",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
-
-
-def _document_400(app: FastAPI) -> None:
-    """The OpenAPI document says 400 where FastAPI would have said 422, since that is what we send;
-    every operation documents the shape of its errors; each method of a route gets its own
-    operationId (FastAPI repeats one for all of them)."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Duplicate Operation ID")
-            schema = generate()
-        paths = schema.get("paths", {})
-        ids = Counter(op.get("operationId") for ops in paths.values() for op in ops.values())
-        for operations in paths.values():
-            for method, operation in operations.items():
-                if ids[operation.get("operationId")] > 1:
-                    operation["operationId"] = operation["operationId"].rsplit("_", 1)[0] + "_" + method
-                responses = operation.setdefault("responses", {})
-                if responses.get("422", {}).get("description") == "Validation Error":  # FastAPI's own
-                    del responses["422"]
-                    responses.setdefault("400", {"description": "A parameter is missing or not valid."})
-                responses.setdefault("default", _DEFAULT_RESPONSE)
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for name in ("HTTPValidationError", "ValidationError"):
-            components.pop(name, None)
-        components["Error"] = ERROR_SCHEMA
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
 def install(app: FastAPI) -> None:
-    """The error mapping, and the OpenAPI document's account of it."""
+    """The error mapping (``web.openapi`` gives the OpenAPI document's account of it)."""
     app.add_exception_handler(errors.CtlkgError, _known)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(ClientDisconnect, _gone)
     app.add_exception_handler(Exception, _unexpected)
-    _document_400(app)

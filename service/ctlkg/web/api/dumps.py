@@ -23,6 +23,7 @@ from ctlkg.errors import NotAcceptable, NotFound, shown
 from ctlkg.sparql import negotiation
 from ctlkg.sparql.backend import Backend
 from ctlkg.sparql.data_version import DataVersion, VersionedCache
+from ctlkg.web import openapi
 from ctlkg.web.base_url import public_base
 
 #: File name -> (format, inferred, gzipped), for every dump we serve.
@@ -133,8 +134,8 @@ def router(settings: Settings, cache: DumpCache) -> APIRouter:
     """The /dumps routes, for create_app to include."""
     handlers = Dumps(settings, cache)
     api = APIRouter(tags=["dumps"])
-    api.add_api_route("/dumps", handlers.index, methods=["GET", "HEAD"], response_class=Response,
-                      summary="The list of dump files")
-    api.add_api_route("/dumps/{name}", handlers.file, methods=["GET", "HEAD"], response_class=Response,
-                      summary="Download one dump file")
+    openapi.per_method(api, "/dumps", handlers.index, ("GET", "HEAD"), response_class=Response,
+                       summary="The list of dump files")
+    openapi.per_method(api, "/dumps/{name}", handlers.file, ("GET", "HEAD"), response_class=Response,
+                       summary="Download one dump file")
     return api

@@ -30,6 +30,7 @@ from ctlkg.rdf import namespaces
 from ctlkg.sparql import negotiation, operation, results
 from ctlkg.sparql.backend import Backend, default_graph_iris
 from ctlkg.sparql.runner import Runner
+from ctlkg.web import openapi
 from ctlkg.web.api.sparql_update import Updates
 
 #: Short names for the direct form, /rdf-graphs/{name}.
@@ -175,10 +176,10 @@ def router(settings: Settings, backend: Backend, runner: Runner, writer: Updates
     """The Graph Store Protocol routes, for create_app to include."""
     handlers = GraphStore(settings, backend, runner, writer)
     api = APIRouter(tags=["Graph Store Protocol"])
-    methods = ["GET", "HEAD", "PUT", "POST", "DELETE"]
-    api.add_api_route("/rdf-graphs/{name}", handlers.direct, methods=methods, responses=RESPONSES,
-                      response_class=Response, summary="A named graph by short name (Graph Store Protocol)")
-    api.add_api_route("/graph-store", handlers.indirect, methods=methods, responses=RESPONSES,
-                      response_class=Response, summary="A graph by IRI, or the default graph (Graph Store "
-                      "Protocol)")
+    methods = ("GET", "HEAD", "PUT", "POST", "DELETE")
+    openapi.per_method(api, "/rdf-graphs/{name}", handlers.direct, methods, responses=RESPONSES,
+                       response_class=Response, summary="A named graph by short name (Graph Store Protocol)")
+    openapi.per_method(api, "/graph-store", handlers.indirect, methods, responses=RESPONSES,
+                       response_class=Response, summary="A graph by IRI, or the default graph (Graph Store "
+                       "Protocol)")
     return api

@@ -16,6 +16,7 @@ from ctlkg.rdf import namespaces
 from ctlkg.sparql import negotiation, results
 from ctlkg.sparql.backend import ALL_GRAPHS, Backend, Term
 from ctlkg.sparql.runner import Runner
+from ctlkg.web import openapi
 from ctlkg.web.api.dumps import FILES
 from ctlkg.web.api.sparql_query import response_headers
 from ctlkg.web.base_url import public_base
@@ -144,6 +145,6 @@ def router(settings: Settings, backend: Backend, runner: Runner) -> APIRouter:
     """The /.well-known/void route, for create_app to include."""
     handlers = Void(settings, backend, runner)
     api = APIRouter(tags=["dataset description"])
-    api.add_api_route("/.well-known/void", handlers.void, methods=["GET", "HEAD"], response_class=Response,
-                      summary="VoID and DCAT description of the dataset")
+    openapi.per_method(api, "/.well-known/void", handlers.void, ("GET", "HEAD"), response_class=Response,
+                       summary="VoID and DCAT description of the dataset")
     return api

@@ -18,6 +18,7 @@ from ctlkg.errors import clip, shown
 from ctlkg.rdf import links, namespaces
 from ctlkg.sparql import negotiation
 from ctlkg.sparql.backend import Backend
+from ctlkg.web import openapi
 from ctlkg.web.errors import error_response
 from ctlkg.web.html import ontology_doc, templating
 from ctlkg.web.html import resource_data as description
@@ -183,8 +184,6 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
         ("/id/{path:path}", handlers.resource, "Dereference an instance IRI"),
         ("/ontology", handlers.ontology, "The ontology (documentation or RDF)"),
     ):
-        api.add_api_route(
-            path, handler, methods=["GET", "HEAD"], responses=RESPONSES, response_class=Response,
-            summary=summary,
-        )
+        openapi.per_method(api, path, handler, ("GET", "HEAD"), responses=RESPONSES, response_class=Response,
+                           summary=summary)
     return api

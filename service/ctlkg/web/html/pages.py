@@ -13,6 +13,7 @@ from ctlkg.config import Settings
 from ctlkg.rdf import namespaces
 from ctlkg.sparql.backend import Backend
 from ctlkg.synergy.scores import COMBINED, DIMENSIONS
+from ctlkg.web import openapi
 from ctlkg.web.html import examples, overview, templating, words
 
 Lang = Annotated[str | None, Query(description="Language of the page: en or it (else Accept-Language).")]
@@ -108,7 +109,5 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
         ("/network", handlers.network, "Network of the links between the clusters"),
         ("/matrices", handlers.matrices, "Synergy heat map and PNRR and S3 coverage matrices"),
     ):
-        api.add_api_route(
-            path, handler, methods=["GET", "HEAD"], response_class=HTMLResponse, summary=summary
-        )
+        openapi.per_method(api, path, handler, ("GET", "HEAD"), response_class=HTMLResponse, summary=summary)
     return api
