@@ -21,6 +21,8 @@ const textarea = byId("query-text", HTMLTextAreaElement);
 const status = byId("query-status", HTMLElement);
 const results = byId("results", HTMLElement);
 const downloads = byId("downloads", HTMLElement);
+const copyLink = byId("copy-link", HTMLButtonElement);
+const snippets = byId("snippets", HTMLDetailsElement);
 const SELECT_FORMATS = ["json", "xml", "csv", "tsv"];
 const GRAPH_FORMATS = ["turtle", "jsonld", "rdfxml", "ntriples"];
 
@@ -34,6 +36,8 @@ const count = countsOf({ rows: JSON.parse(page.dataset.msgRows || "{}") }, page.
 
 // With scripts on, results come as a table with download links; the format menu is for plain form posts.
 document.querySelectorAll(".no-js-only").forEach((node) => { if (node instanceof HTMLElement) node.hidden = true; });
+copyLink.hidden = false;
+snippets.hidden = false;
 
 const nonce = document.querySelector('meta[name="ctlkg-style-nonce"]');
 const editor = fromTextArea(textarea, () => form.requestSubmit(),
@@ -175,8 +179,93 @@ function setStatus(text, isError) {
   status.classList.toggle("error", Boolean(isError));
 }
 
+/**
+ * The address of this page with ``query`` in it: what the address bar shows once a query runs (a reload keeps
+ * the query), and what "copy link" copies. The page's other parameters (``lang``) stay.
+ * @param {string} query
+ * @returns {string}
+ */
+function permalink(query) {
+  const url = new URL(window.location.href);
+  url.searchParams.set("query", query);
+  return url.toString();
+}
+
+/**
+ * @param {string} query
+ */
+function remember(query) {
+  window.history.replaceState(null, "", permalink(query));
+}
+
+/**
+ * A shell word: single quotes, each quote inside closed, escaped and reopened.
+ * @param {string} text
+ * @returns {string}
+ */
+const shellQuoted = (text) => "'" + text.replace(/'/g, "'\\''") + "'";
+
+/**
+ * A Python string literal: triple quotes where the text allows them (readable), else a JSON string (valid
+ * Python too).
+ * @param {string} text
+ * @returns {string}
+ */
+const pythonString = (text) =>
+  (/"""|\\/.test(text) || text.endsWith('"') ? JSON.stringify(text) : '"""' + text + '"""');
+
+/**
+ * The three snippets for the editor's query, as text (shown with textContent, never as markup).
+ * @param {string} query
+ * @returns {Record<string, string>}
+ */
+function snippetTexts(query) {
+  const endpoint = new URL("/sparql", window.location.href).toString();
+  const graph = /^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n|#[^\n]*\n|\s)*(?:CONSTRUCT|DESCRIBE)\b/i.test(query);
+  const accept = graph ? "text/turtle" : "application/sparql-results+json";
+  return {
+    curl: ["curl -G " + shellQuoted(endpoint), "  -H " + shellQuoted("Accept: " + accept),
+      "  --data-urlencode " + shellQuoted("query=" + query)].join(" \\\n"),
+    python: [
+      `from SPARQLWrapper import ${graph ? "TURTLE" : "JSON"}, SPARQLWrapper`,
+      "",
+      `sparql = SPARQLWrapper(${JSON.stringify(endpoint)})`,
+      `sparql.setQuery(${pythonString(query)})`,
+      `sparql.setReturnFormat(${graph ? "TURTLE" : "JSON"})`,
+      "results = sparql.query().convert()",
+    ].join("\n"),
+    javascript: [
+      `const response = await fetch(${JSON.stringify(endpoint)}, {`,
+      '  method: "POST",',
+      `  headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: ${JSON.stringify(accept)} },`,
+      `  body: new URLSearchParams({ query: ${JSON.stringify(query)} }),`,
+      "});",
+      `const results = await response.${graph ? "text" : "json"}();`,
+    ].join("\n"),
+  };
+}
+
+function showSnippets() {
+  const texts = snippetTexts(editor.getValue());
+  Object.entries(texts).forEach(([name, text]) => { byId("snippet-" + name, HTMLElement).textContent = text; });
+}
+
+async function copyPermalink() {
+  const query = editor.getValue();
+  remember(query);
+  const link = permalink(query);
+  try {
+    await navigator.clipboard.writeText(link);
+    setStatus(msg("msgCopied"), false);
+  } catch {
+    setStatus(msg("msgNotCopied") + ": " + link, false);  // no clipboard (an insecure origin): shown instead
+  }
+}
+
 async function run() {
   const query = editor.getValue();
+  remember(query);
+  if (snippets.open) showSnippets();
   setStatus(msg("msgRunning"), false);
   results.replaceChildren();
   clearDownloads();
@@ -233,6 +322,8 @@ async function run() {
 }
 
 form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+copyLink.addEventListener("click", () => { copyPermalink(); });
+snippets.addEventListener("toggle", () => { if (snippets.open) showSnippets(); });
 document.querySelectorAll("button.example").forEach((button) => {
   if (!(button instanceof HTMLButtonElement)) return;
   button.addEventListener("click", () => {

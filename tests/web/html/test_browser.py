@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -197,4 +198,44 @@ def test_the_page_modules_leave_no_globals(browser: webdriver.Chrome, site: Serv
         wait(browser).until(lambda d: d.execute_script("return document.readyState") == "complete")
         leaked = browser.execute_script("return Object.keys(window).filter((k) => /^ctlkg/i.test(k))")
         assert leaked == [], (path, leaked)
+    assert console_errors(browser) == []
+
+
+SHARED = "SELECT ?n WHERE { VALUES ?n { 41 42 } } # a shared link's 'query'"
+
+
+def test_a_permalink_round_trip(browser: webdriver.Chrome, site: Service) -> None:
+    """A link with ?query= opens that query; running one puts it in the address bar, so a reload keeps it;
+    a browser sent to /sparql?query= lands on the page with the query; the snippets carry it."""
+    open_query_page(browser, site.url + "/query?" + urlencode({"query": SHARED, "lang": "en"}))
+    assert "VALUES ?n { 41 42 }" in browser.find_element(By.CSS_SELECTOR, ".cm-content").text
+    type_into_editor(browser, Keys.CONTROL + Keys.END, "\nLIMIT 1")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+    address = parse_qs(urlsplit(browser.current_url).query)
+    assert address["query"][0].startswith(SHARED) and address["query"][0].rstrip().endswith("LIMIT 1")
+    assert address["lang"] == ["en"]
+
+    browser.refresh()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+    assert "LIMIT 1" in browser.find_element(By.CSS_SELECTOR, ".cm-content").text
+
+    browser.find_element(By.CSS_SELECTOR, "#snippets summary").click()
+    wait(browser).until(lambda d: d.find_element(By.ID, "snippet-curl").text)
+    curl = browser.find_element(By.ID, "snippet-curl").text
+    python = browser.find_element(By.ID, "snippet-python").text
+    javascript = browser.find_element(By.ID, "snippet-javascript").text
+    assert curl.startswith(f"curl -G '{site.url}/sparql'") and "shared link'\\''s" in curl
+    assert "SPARQLWrapper(" in python and "VALUES ?n { 41 42 }" in python and "setReturnFormat(JSON)" in python
+    assert f'fetch("{site.url}/sparql"' in javascript and "LIMIT 1" in javascript
+
+    browser.find_element(By.ID, "copy-link").click()
+    wait(browser).until(lambda d: d.find_element(By.ID, "query-status").text)
+    status = browser.find_element(By.ID, "query-status").text
+    assert status == "Link copied to the clipboard" or status.startswith("Copy this link: " + site.url + "/query?")
+
+    browser.get(site.url + "/sparql?" + urlencode({"query": "ASK { ?s ?p ?o }"}))
+    wait(browser).until(ready.url_contains("/query?"))
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
+    assert "ASK { ?s ?p ?o }" in browser.find_element(By.CSS_SELECTOR, ".cm-content").text
     assert console_errors(browser) == []

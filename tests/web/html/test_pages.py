@@ -88,6 +88,16 @@ def test_query_page_lists_the_named_queries(client: httpx.Client, service: Servi
         assert str(escape(query.title)) in page
 
 
+def test_a_shared_link_opens_its_query_escaped(client: httpx.Client, service: Service) -> None:
+    """/query?query= opens that query (a permalink), as text: markup in it is escaped, never run; without a
+    query the page opens with its default one."""
+    shared = 'SELECT * WHERE { ?s ?p "</textarea><script>alert(1)</script>" }'
+    page = html(client, service, "/query", query=shared).text
+    assert f'name="query" rows="14" spellcheck="false" aria-label="SPARQL query">{escape(shared)}</textarea>' in page
+    assert "<script>alert(1)" not in page
+    assert "ORDER BY DESC(?members)" in html(client, service, "/query").text
+
+
 def test_examples_survive_an_empty_or_missing_folder(tmp_path: Path) -> None:
     assert examples.load("en", tmp_path) == []
     assert examples.load("en", tmp_path / "missing") == []

@@ -17,6 +17,11 @@ from ctlkg.web import openapi
 from ctlkg.web.html import examples, overview, templating, words
 
 Lang = Annotated[str | None, Query(description="Language of the page: en or it (else Accept-Language).")]
+#: A shared link's query (a permalink): the editor opens with it instead of the default query.
+SharedQuery = Annotated[
+    str | None,
+    Query(alias="query", max_length=100_000, description="A SPARQL query to open in the editor (a link)."),
+]
 
 #: What the query page opens with: short, and it shows the shape of the data at once.
 DEFAULT_QUERY = """PREFIX ctl: <{ctl}>
@@ -60,12 +65,14 @@ class Pages:
             request, "home.html", {"o": overview.build(self.backend, reader)}, lang=reader
         )
 
-    def query(self, request: Request, lang: Lang = None) -> HTMLResponse:
-        """The SPARQL editor with the named queries as examples; it runs queries against /sparql."""
+    def query(self, request: Request, lang: Lang = None, shared: SharedQuery = None) -> HTMLResponse:
+        """The SPARQL editor with the named queries as examples; it runs queries against /sparql. A link
+        with ``?query=`` (what the page puts in the address bar when a query runs, and where /sparql sends
+        a browser) opens that query."""
         reader = templating.choose_lang(request)
         context = {
             "examples": examples.load(reader),
-            "default_query": DEFAULT_QUERY.format(ctl=str(namespaces.CTL)),
+            "default_query": shared if shared else DEFAULT_QUERY.format(ctl=str(namespaces.CTL)),
         }
         return templating.render(request, "query.html", context, lang=reader)
 
