@@ -159,7 +159,8 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         title="ctlkg",
         summary="Open knowledge graph of the Cluster Tecnologici Lombardi: SPARQL, linked data, dumps.",
         lifespan=lifespan,
-        # No Swagger UI or ReDoc: they load scripts from a CDN and inline; /openapi.json is the API's doc.
+        # Not FastAPI's Swagger UI or ReDoc, which load scripts from a CDN and inline: /docs is our page
+        # (pages.py), with Swagger UI bundled from npm.
         docs_url=None,
         redoc_url=None,
         # No OpenTelemetry: nothing leaves the server, and asking whether it is on costs every request.

@@ -239,3 +239,14 @@ def test_a_permalink_round_trip(browser: webdriver.Chrome, site: Service) -> Non
     wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
     assert "ASK { ?s ?p ?o }" in browser.find_element(By.CSS_SELECTOR, ".cm-content").text
     assert console_errors(browser) == []
+
+
+def test_the_api_page_draws_every_operation(browser: webdriver.Chrome, site: Service) -> None:
+    """/docs: Swagger UI from the bundle draws /openapi.json under the strict policy, with no console error."""
+    browser.get(site.url + "/docs")
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".swagger-ui .opblock")))
+    document = httpx.get(site.url + "/openapi.json").json()
+    operations = sum(len(methods) for methods in document["paths"].values())
+    wait(browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".swagger-ui .opblock")) == operations)
+    assert "ctlkg" in browser.find_element(By.CSS_SELECTOR, ".swagger-ui .info .title").text
+    assert console_errors(browser) == []

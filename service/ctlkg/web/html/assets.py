@@ -33,10 +33,12 @@ REVALIDATE = "public, max-age=300, must-revalidate"
 
 @dataclass(frozen=True)
 class Script:
-    """A page's entry module and the chunks it imports at once (worth a modulepreload)."""
+    """A page's entry module, the chunks it imports at once (worth a modulepreload), and the styles it
+    brings (the docs page's Swagger UI), if any."""
 
     url: str
     imports: tuple[str, ...] = ()
+    css: str | None = None
 
 
 @dataclass
@@ -62,14 +64,15 @@ class Manifest:
             return f"/static/{DIST}/{name}"
 
         self._entries = {
-            name: Script(url(entry["file"]), tuple(url(i) for i in entry.get("imports", ())))
+            name: Script(url(entry["file"]), tuple(url(i) for i in entry.get("imports", ())),
+                         url(entry["css"]) if entry.get("css") else None)
             for name, entry in data.get("entries", {}).items()
         }
         self._hashed = frozenset(f"{DIST}/{name}" for name in data.get("files", ()))
         self._stamp = stamp
 
     def script(self, entry: str) -> Script | None:
-        """The bundle of a page (``query``, ``network``, ``matrices``), or None when none is built."""
+        """The bundle of a page (``query``, ``network``, ``matrices``, ``docs``); None when not built."""
         self._load()
         return self._entries.get(entry)
 

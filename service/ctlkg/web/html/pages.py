@@ -76,6 +76,11 @@ class Pages:
         }
         return templating.render(request, "query.html", context, lang=reader)
 
+    def docs(self, request: Request, lang: Lang = None) -> HTMLResponse:
+        """The API, browsable and tried from the page: Swagger UI over /openapi.json."""
+        reader = templating.choose_lang(request)
+        return templating.render(request, "docs.html", {}, lang=reader)
+
     def network(self, request: Request, lang: Lang = None) -> HTMLResponse:
         """The clusters as a network of synergies, drawn in the browser from /api/synergies."""
         reader = templating.choose_lang(request)
@@ -115,6 +120,7 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
         ("/query", handlers.query, "SPARQL query page"),
         ("/network", handlers.network, "Network of the links between the clusters"),
         ("/matrices", handlers.matrices, "Synergy heat map and PNRR and S3 coverage matrices"),
+        ("/docs", handlers.docs, "The API, browsable (Swagger UI over /openapi.json)"),
     ):
         openapi.per_method(api, path, handler, ("GET", "HEAD"), response_class=HTMLResponse, summary=summary)
     return api
