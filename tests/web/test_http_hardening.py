@@ -73,14 +73,14 @@ def test_head_on_a_post_only_route_is_405(service: Service, client: httpx.Client
     assert client.get(service.update).json()["message"].startswith("GET is not allowed")
 
 
-# --- errors are JSON -------------------------------------------------------------------------------
+# --- errors are JSON (for machines; a browser asking for HTML gets a page, see html/test_pages.py) ---
 
 
 @pytest.mark.parametrize(
     "path, accept, status",
     [
         ("/static/no-such-file.css", "*/*", 404),
-        ("/static/no-such-file.css", "text/html", 404),
+        ("/static/no-such-file.css", "application/json", 404),  # a browser gets a page (test_pages.py)
         ("/static/%00", "*/*", 404),
         ("/static/../../pyproject.toml", "*/*", 404),
         ("/id/cluster/no-such-cluster", "text/turtle", 404),

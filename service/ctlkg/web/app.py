@@ -36,7 +36,7 @@ from ctlkg.web.api import dumps, graph_store, sparql_update, void
 from ctlkg.web.api import named_queries as api_queries
 from ctlkg.web.api import sparql_query as sparql_protocol
 from ctlkg.web.api import synergies as api_synergies
-from ctlkg.web.html import assets, linked_data, pages
+from ctlkg.web.html import assets, error_page, linked_data, pages
 from ctlkg.web.http_protocol import JsonErrorsProtocol
 from ctlkg.web.middleware import AccessLog, BodyLimit, Compression, HeadAsGet, SecurityHeaders, Utf8Query
 
@@ -179,7 +179,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.mount("/static", assets.Static(), name="static")
     app.include_router(api_synergies.router(settings, backend, synergies))
     app.include_router(api_queries.router(settings, backend, runner, answers=answers))
-    http_errors.install(app)
+    http_errors.install(app, page=error_page.render)
     openapi.document(app)
     # Innermost, around the routes: a HEAD is routed as its GET, and a query string that is not UTF-8 is
     # refused before any route reads it.

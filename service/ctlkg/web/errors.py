@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from http import HTTPStatus
 
 from fastapi import FastAPI
@@ -37,13 +38,31 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+#: An error as a page for a client that asked for HTML, or None for the JSON (``web.html.error_page``).
+PageRenderer = Callable[[Request, int, str], Response | None]
+
+
+def answer(request: Request, status: int, message: str, *, report: object = None,
+           reason: str | None = None) -> Response:
+    """The JSON error, or the page the app renders for a browser, with the same status and headers."""
+    json_answer = error_response(status, message, report=report, reason=reason)
+    page: PageRenderer | None = getattr(request.app.state, "error_page", None)
+    shown = page(request, status, message) if page is not None and report is None else None
+    if shown is None:
+        return json_answer
+    for name in ("www-authenticate", "retry-after"):
+        if name in json_answer.headers:
+            shown.headers[name] = json_answer.headers[name]
+    return shown
+
+
 async def _known(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.CtlkgError)
     status = exc.status_code  # declared by the error's class
     if status == 500:
         return await _unexpected(request, exc)
     report = exc.report if isinstance(exc, errors.WriteRefused) else None
-    return error_response(status, str(exc), report=report, reason=getattr(exc, "reason", None))
+    return answer(request, status, str(exc), report=report, reason=getattr(exc, "reason", None))
 
 
 #: What must not reach a log line verbatim: a decoded %0A in a path would start a forged line of its own.
@@ -70,7 +89,7 @@ def _logged(request: Request) -> str:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.error("unexpected error on %s", _logged(request), exc_info=exc)
-    return error_response(500, "internal error; the server log has the details")
+    return answer(request, 500, "internal error; the server log has the details")
 
 
 async def _gone(request: Request, exc: Exception) -> Response:
@@ -87,7 +106,7 @@ async def _invalid(request: Request, exc: Exception) -> Response:
     for problem in exc.errors():
         where = " ".join(str(part) for part in problem.get("loc", ())[1:]) or "request"
         problems.append(f"parameter '{where}': {problem.get('msg', 'not valid')}")
-    return error_response(400, "; ".join(problems) or "a parameter is not valid")
+    return answer(request, 400, "; ".join(problems) or "a parameter is not valid")
 
 
 async def _http(request: Request, exc: Exception) -> Response:
@@ -101,13 +120,15 @@ async def _http(request: Request, exc: Exception) -> Response:
         allowed = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
         method = clip(sent_method(request))
         message = f"{method} is not allowed here" + (f"; use {allowed}" if allowed else "")
-    response = error_response(exc.status_code, message)
+    response = answer(request, exc.status_code, message)
     response.headers.update(exc.headers or {})
     return response
 
 
-def install(app: FastAPI) -> None:
-    """The error mapping (``web.openapi`` gives the OpenAPI document's account of it)."""
+def install(app: FastAPI, page: PageRenderer | None = None) -> None:
+    """The error mapping (``web.openapi`` gives the OpenAPI document's account of it); ``page`` renders an
+    error for a browser that asked for HTML."""
+    app.state.error_page = page
     app.add_exception_handler(errors.CtlkgError, _known)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)

@@ -191,3 +191,24 @@ def test_the_catalogues_refuse_a_gap(tmp_path: Path, monkeypatch: pytest.MonkeyP
     finally:
         monkeypatch.undo()
         words._catalogues.cache_clear()
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_errors_are_pages_for_browsers_and_json_for_machines(client: httpx.Client, service: Service) -> None:
+    """An unknown path, an unknown synergy cluster, a bad parameter: a browser gets a page in the site's
+    chrome with the message (escaped) and the ways on; a script gets the JSON with the same status."""
+    for path, status in (("/no/such/<b>page</b>", 404), ("/api/synergies/nowhere", 404),
+                         ("/id/cluster/afil?inferred=maybe", 400), ("/static/nothing.css", 404)):
+        page = client.get(service.url + path, headers={"Accept": BROWSER})
+        assert page.status_code == status, (path, page.text[:300])
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert f"<h1>{status} · " in page.text and 'href="/query?lang=en"' in page.text, path
+        assert "<b>page</b>" not in page.text
+        machine = client.get(service.url + path)
+        assert machine.status_code == status and machine.json()["status"] == status, path
+    italian = client.get(service.url + "/no/such/page", headers={"Accept": BROWSER, "Accept-Language": "it"})
+    assert "Da qui:" in italian.text and 'lang="it"' in italian.text
+    posted = client.post(service.url + "/no/such/page", headers={"Accept": BROWSER})
+    assert posted.headers["content-type"].startswith("application/json")
