@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import re
 
 import httpx
 import pyoxigraph as ox
@@ -36,9 +38,23 @@ def test_index_json(service: Service, client: httpx.Client) -> None:
 
 
 def test_index_html(service: Service, client: httpx.Client) -> None:
+    """For people: the site's chrome, every file with its size, SHA-256 and date, the statement counts and
+    the licence; the checksum shown is the file's."""
     response = client.get(service.url + "/dumps", headers={"Accept": "text/html"})
     assert response.headers["content-type"].startswith("text/html")
-    assert 'href="' + service.url + '/dumps/ctlkg-inferred.ttl"' in response.text
+    page = response.text
+    assert 'href="' + service.url + '/dumps/ctlkg-inferred.ttl"' in page
+    assert '<nav aria-label=' in page and 'rel="license"' in page
+    assert page.count("<tr>") == len(FORMATS) * 4 + 1
+    body = client.get(service.url + "/dumps/ctlkg.nq.gz").content
+    assert f'title="{hashlib.sha256(body).hexdigest()}"' in page
+    assert re.search(r'<td class="num">\d[\d.,]* (B|kB|MB)</td>', page)
+    assert re.search(r"<td class=\"small\">20\d\d-\d\d-\d\dT", page)
+    shown = re.search(r"Statements with what is derived: <strong>([\d,]+)</strong>", page)
+    assert shown is not None and int(shown.group(1).replace(",", "")) >= sparql_count(service, client,
+                                                                                      inferred=True)
+    italian = client.get(service.url + "/dumps?lang=it", headers={"Accept": "text/html"}).text
+    assert "Licenza" in italian and "Con inferenze" in italian
 
 
 @pytest.mark.parametrize("inferred", [False, True], ids=["asserted", "inferred"])

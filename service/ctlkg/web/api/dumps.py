@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import html
+import hashlib
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import cachetools
 import pyoxigraph as ox
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from ctlkg.build import exports, store
 from ctlkg.config import Settings
@@ -35,6 +38,19 @@ FILES: dict[str, tuple[str, bool, bool]] = {
 }
 
 
+@dataclass(frozen=True)
+class Made:
+    """One dump file as served: its bytes, their SHA-256 and when they were written (UTC, ISO 8601)."""
+
+    body: bytes
+    sha256: str
+    made: str
+
+
+#: Renders the index as a page for people (``web.html.dumps_page``): request, entries, statement counts.
+IndexPage = Callable[[Request, list[dict[str, object]], dict[str, int]], Response]
+
+
 class DumpCache:
     """Serialised dumps, made on first request from one snapshot and dropped when the data version moves."""
 
@@ -44,8 +60,8 @@ class DumpCache:
         #: Held while a file is made: the snapshot is taken once, and each file serialised once.
         self._lock = threading.Lock()
         self._snapshot: VersionedCache[ox.Store] = VersionedCache(cachetools.Cache(maxsize=1), self.version)
-        self._files: VersionedCache[bytes] = VersionedCache(cachetools.Cache(maxsize=len(FILES)),
-                                                            self.version)
+        self._files: VersionedCache[Made] = VersionedCache(cachetools.Cache(maxsize=len(FILES)),
+                                                           self.version)
 
     def _take_snapshot(self) -> ox.Store:
         snapshot = ox.Store()
@@ -54,21 +70,41 @@ class DumpCache:
             snapshot.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
         return snapshot
 
-    def get(self, name: str) -> bytes:
-        """The bytes of one dump file (blocking: serialising the whole graph takes a moment)."""
+    def _snapshot_locked(self, seen: int) -> ox.Store:
+        snapshot = self._snapshot.get("all")
+        if snapshot is None:
+            snapshot = self._take_snapshot()
+            self._snapshot.put("all", snapshot, seen)
+        return snapshot
+
+    def made(self, name: str) -> Made:
+        """One dump file, made on first request (blocking: serialising the whole graph takes a moment)."""
         fmt, inferred, gz = FILES[name]
         with self._lock:
             found = self._files.get(name)
             if found is None:
                 seen = self.version.value
-                snapshot = self._snapshot.get("all")
-                if snapshot is None:
-                    snapshot = self._take_snapshot()
-                    self._snapshot.put("all", snapshot, seen)
-                payload = exports.serialize(snapshot, fmt, inferred=inferred)
-                found = gzip.compress(payload, mtime=0) if gz else payload
+                payload = exports.serialize(self._snapshot_locked(seen), fmt, inferred=inferred)
+                body = gzip.compress(payload, mtime=0) if gz else payload
+                found = Made(body, hashlib.sha256(body).hexdigest(),
+                             datetime.now(UTC).isoformat(timespec="seconds"))
                 self._files.put(name, found, seen)
             return found
+
+    def get(self, name: str) -> bytes:
+        """The bytes of one dump file."""
+        return self.made(name).body
+
+    def statements(self) -> dict[str, int]:
+        """Quads with and without what is derived: what the two kinds of dump hold (the merging formats
+        hold these less any triple two graphs share)."""
+        with self._lock:
+            snapshot = self._snapshot_locked(self.version.value)
+        return {
+            kind: sum(1 for graph in store.default_graphs(inferred=kind == "inferred")
+                      for _ in snapshot.quads_for_pattern(None, None, None, graph))
+            for kind in ("asserted", "inferred")
+        }
 
 
 def entries(base: str) -> list[dict[str, object]]:
@@ -87,36 +123,35 @@ def entries(base: str) -> list[dict[str, object]]:
     ]
 
 
-def index_html(items: list[dict[str, object]]) -> str:
-    rows = "\n".join(
-        f'<li><a href="{html.escape(str(e["url"]))}">{html.escape(str(e["name"]))}</a> '
-        f'({html.escape(str(e["media_type"]))}{", with inferences" if e["inferred"] else ""}'
-        f'{", gzip" if e["gzip"] else ""})</li>'
-        for e in items
-    )
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>ctlkg dumps</title></head>\n'
-        "<body><h1>Dumps of the ctlkg knowledge graph</h1>\n"
-        "<p>Licence: CC BY 4.0. N-Quads and TriG keep the named graphs; the other formats merge them.</p>\n"
-        f"<ul>\n{rows}\n</ul></body></html>\n"
-    )
-
-
 class Dumps:
-    def __init__(self, settings: Settings, cache: DumpCache) -> None:
+    def __init__(self, settings: Settings, cache: DumpCache, page: IndexPage | None = None) -> None:
         self.settings = settings
         self.cache = cache
+        self.page = page
 
     async def index(self, request: Request) -> Response:
         """The list of dump files, as JSON or an HTML page."""
-        media = negotiation.negotiate(request.headers.get("accept"), ["application/json", negotiation.HTML])
+        offers = ["application/json", negotiation.HTML] if self.page is not None else ["application/json"]
+        media = negotiation.negotiate(request.headers.get("accept"), offers)
         if media is None:
             raise NotAcceptable("the dump index is available as application/json or text/html")
         items = entries(public_base(request, self.settings))
-        if media == negotiation.HTML:
-            return HTMLResponse(index_html(items), headers={"Vary": "Accept"})
+        if media == negotiation.HTML and self.page is not None:
+            described = await asyncio.to_thread(self._describe, items)
+            counts = await asyncio.to_thread(self.cache.statements)
+            answer = self.page(request, described, counts)
+            answer.headers["Vary"] = "Accept"
+            return answer
         return JSONResponse({"dumps": items, "licence": "https://creativecommons.org/licenses/by/4.0/"},
                             headers={"Vary": "Accept"})
+
+    def _describe(self, items: list[dict[str, object]]) -> list[dict[str, object]]:
+        """Each entry with its size, checksum and date: every file is made (once per state of the data)."""
+        described = []
+        for item in items:
+            made = self.cache.made(str(item["name"]))
+            described.append({**item, "bytes": len(made.body), "sha256": made.sha256, "made": made.made})
+        return described
 
     async def file(self, name: str) -> Response:
         """One dump file; `.gz` names are gzip files."""
@@ -130,9 +165,9 @@ class Dumps:
                                        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def router(settings: Settings, cache: DumpCache) -> APIRouter:
-    """The /dumps routes, for create_app to include."""
-    handlers = Dumps(settings, cache)
+def router(settings: Settings, cache: DumpCache, page: IndexPage | None = None) -> APIRouter:
+    """The /dumps routes, for create_app to include; ``page`` renders the index for people."""
+    handlers = Dumps(settings, cache, page)
     api = APIRouter(tags=["dumps"])
     openapi.per_method(api, "/dumps", handlers.index, ("GET", "HEAD"), response_class=Response,
                        summary="The list of dump files")
