@@ -36,7 +36,7 @@ from ctlkg.web.api import dumps, graph_store, sparql_update, void
 from ctlkg.web.api import named_queries as api_queries
 from ctlkg.web.api import sparql_query as sparql_protocol
 from ctlkg.web.api import synergies as api_synergies
-from ctlkg.web.html import assets, dumps_page, error_page, linked_data, pages
+from ctlkg.web.html import assets, dumps_page, error_page, linked_data, pages, void_page
 from ctlkg.web.http_protocol import JsonErrorsProtocol
 from ctlkg.web.middleware import AccessLog, BodyLimit, Compression, HeadAsGet, SecurityHeaders, Utf8Query
 
@@ -173,7 +173,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.include_router(sparql_update.router(writer))
     app.include_router(graph_store.router(settings, backend, runner, writer))
     app.include_router(dumps.router(settings, cache, page=dumps_page.render))
-    app.include_router(void.router(settings, backend, runner))
+    app.include_router(void.router(settings, backend, runner, page=void_page.render))
     app.include_router(linked_data.router(settings, backend))
     app.include_router(pages.router(settings, backend))
     app.mount("/static", assets.Static(), name="static")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 import rdflib
@@ -112,3 +114,21 @@ def test_other_formats(service: Service, client: httpx.Client, accept: str, pars
 
 def test_not_acceptable(service: Service, client: httpx.Client) -> None:
     assert client.get(service.url + "/.well-known/void", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_a_browser_gets_a_page(service: Service, client: httpx.Client) -> None:
+    """HTML by content negotiation: the dataset first, its graphs' sizes, every dump linked; the same triples
+    as the RDF (each object of the dataset shows on the page)."""
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = client.get(service.url + "/.well-known/void", headers=browser)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<h1>About the dataset</h1>" in page.text and '<nav aria-label=' in page.text
+    first = page.text.index("<h2")
+    assert service.url + "/.well-known/void#dataset" in page.text[first:first + 300]
+    assert page.text.count('href="' + service.url + "/dumps/") >= 24
+    graph = void(service, client, "text/turtle", "turtle")
+    dataset = URIRef(service.url + "/.well-known/void#dataset")
+    sizes = [str(size) for size in graph.objects(dataset, VOID.triples)]
+    assert sizes and all(re.search(rf">void:triples</a></th>\s*<td>\s*{size}\s*</td>", page.text) for size in sizes)
+    turtle = client.get(service.url + "/.well-known/void", headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle")

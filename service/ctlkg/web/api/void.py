@@ -4,6 +4,8 @@ vocabularies and example resources, counted from the store so it stays true afte
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from starlette.requests import Request
@@ -124,26 +126,38 @@ def describe(backend: Backend, base: str) -> list[Triple]:
     return out
 
 
+#: Renders the description as a page for people (``web.html.void_page``), with the prefixes it shortens by.
+VoidPage = Callable[[Request, list[Triple], dict[str, str]], Response]
+
+
 class Void:
-    def __init__(self, settings: Settings, backend: Backend, runner: Runner) -> None:
+    def __init__(
+        self, settings: Settings, backend: Backend, runner: Runner, page: VoidPage | None = None
+    ) -> None:
         self.settings = settings
         self.backend = backend
         self.runner = runner
+        self.page = page
 
     async def void(self, request: Request, format: str | None = None) -> Response:
-        """The VoID + DCAT description, in any RDF format by Accept or `format`."""
-        media = negotiation.choose("triples", accept=request.headers.get("accept"), format_name=format)
+        """The VoID + DCAT description, in any RDF format by Accept or `format`; a page for a browser."""
+        media = negotiation.choose("triples", accept=request.headers.get("accept"), format_name=format,
+                                   html=self.page is not None)
         if media is None:
             raise NotAcceptable("the description is available as " + ", ".join(negotiation.RDF_TYPES))
         base = public_base(request, self.settings)
         triples = await self.runner.run(lambda: describe(self.backend, base))
+        if media == negotiation.HTML and self.page is not None:
+            page = self.page(request, triples, PREFIXES)
+            page.headers["Vary"] = "Accept, Accept-Language"
+            return page
         body = results.triples_to(triples, media, prefixes=PREFIXES)
         return Response(body, headers=response_headers(media))
 
 
-def router(settings: Settings, backend: Backend, runner: Runner) -> APIRouter:
-    """The /.well-known/void route, for create_app to include."""
-    handlers = Void(settings, backend, runner)
+def router(settings: Settings, backend: Backend, runner: Runner, page: VoidPage | None = None) -> APIRouter:
+    """The /.well-known/void route, for create_app to include; ``page`` renders it for people."""
+    handlers = Void(settings, backend, runner, page)
     api = APIRouter(tags=["dataset description"])
     openapi.per_method(api, "/.well-known/void", handlers.void, ("GET", "HEAD"), response_class=Response,
                        summary="VoID and DCAT description of the dataset")

@@ -1,0 +1,59 @@
+"""The dataset's VoID and DCAT description as a page for people: one table per thing described (the dataset,
+its graphs, the SPARQL service, each distribution), with links. ``web.api.void`` calls ``render`` for a
+browser; RDF clients get the same triples by content negotiation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from ctlkg.rdf import links
+from ctlkg.web.html import templating
+
+
+@dataclass
+class Described:
+    """One subject and its (predicate, object) rows, in the order the description gives them."""
+
+    iri: str
+    rows: list[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal]] = field(default_factory=list)
+
+
+def group(triples: list[ox.Triple]) -> list[Described]:
+    """The triples by subject, subjects and rows in their first order (the dataset comes first)."""
+    found: dict[str, Described] = {}
+    for triple in triples:
+        if not isinstance(triple.subject, ox.NamedNode | ox.BlankNode):
+            continue  # a triple term as subject: not in a VoID description
+        subject = triple.subject.value
+        entry = found.setdefault(subject, Described(subject))
+        if isinstance(triple.object, ox.NamedNode | ox.BlankNode | ox.Literal):
+            entry.rows.append((triple.predicate.value, triple.object))
+    return list(found.values())
+
+
+def shortener(prefixes: dict[str, str]) -> Callable[[str], str]:
+    """``links.curie`` that also knows the description's own prefixes (void:, dcat:, dcterms:).
+
+    >>> shortener({"void": "http://rdfs.org/ns/void#"})("http://rdfs.org/ns/void#triples")
+    'void:triples'
+    """
+    ordered = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+
+    def short(iri: str) -> str:
+        for prefix, base in ordered:
+            if iri.startswith(base) and len(iri) > len(base):
+                return f"{prefix}:{iri[len(base):]}"
+        return links.curie(iri)
+
+    return short
+
+
+def render(request: Request, triples: list[ox.Triple], prefixes: dict[str, str]) -> HTMLResponse:
+    lang = templating.choose_lang(request)
+    context = {"described": group(triples), "short": shortener(prefixes)}
+    return templating.render(request, "void.html", context, lang=lang)
