@@ -34,6 +34,19 @@ export function fromTextArea(textarea, onRun, options = {}) {
         // The page's CSP admits generated <style> elements only with this response's nonce.
         EditorView.cspNonce.of(options.nonce || ""),
         EditorView.contentAttributes.of({ "aria-label": textarea.getAttribute("aria-label") || "SPARQL query" }),
+        // Typing over a selection: the browser's own editing would keep the look of the highlighted text it
+        // deletes with an inline style attribute, which the page's CSP blocks (a console error); the editor
+        // replaces the selection itself instead.
+        EditorView.domEventHandlers({
+          beforeinput(event, view) {
+            if (event.inputType !== "insertText" || event.data === null || view.state.selection.main.empty) {
+              return false;
+            }
+            event.preventDefault();
+            view.dispatch(view.state.replaceSelection(event.data), { scrollIntoView: true, userEvent: "input.type" });
+            return true;
+          },
+        }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) textarea.value = update.state.doc.toString();
         }),

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver import ActionChains
 from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -249,4 +250,19 @@ def test_the_api_page_draws_every_operation(browser: webdriver.Chrome, site: Ser
     operations = sum(len(methods) for methods in document["paths"].values())
     wait(browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".swagger-ui .opblock")) == operations)
     assert "ctlkg" in browser.find_element(By.CSS_SELECTOR, ".swagger-ui .info .title").text
+    assert console_errors(browser) == []
+
+
+def test_typing_over_a_selection_keeps_the_policy(browser: webdriver.Chrome, site: Service) -> None:
+    """Replacing selected text: the editor does it itself, so the browser's editing never tries the inline
+    style the page's CSP would block (a console error before)."""
+    open_query_page(browser, site.url + "/query")
+    browser.get_log("browser")  # drop what came before
+    type_into_editor(browser, Keys.CONTROL + "a", "SELECT ?x WHERE { VALUES ?x { 1 } }")
+    editor = browser.find_element(By.CSS_SELECTOR, ".cm-content")
+    ActionChains(browser).double_click(editor.find_element(By.XPATH, ".//*[contains(text(), 'WHERE')]")).perform()
+    editor.send_keys("where")
+    wait(browser).until(lambda d: "where {" in d.find_element(By.CSS_SELECTOR, ".cm-content").text)
+    text = browser.execute_script("return document.getElementById('query-text').value")
+    assert text == "SELECT ?x where { VALUES ?x { 1 } }"
     assert console_errors(browser) == []
