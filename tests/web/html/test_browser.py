@@ -266,3 +266,20 @@ def test_typing_over_a_selection_keeps_the_policy(browser: webdriver.Chrome, sit
     text = browser.execute_script("return document.getElementById('query-text').value")
     assert text == "SELECT ?x where { VALUES ?x { 1 } }"
     assert console_errors(browser) == []
+
+
+def test_a_wide_table_scrolls_inside_its_pane(browser: webdriver.Chrome, site: Service) -> None:
+    """Long IRIs in many columns: the results pane scrolls, the page does not grow sideways (wide and narrow
+    windows)."""
+    wide = "SELECT * WHERE { ?a ?b ?c . ?c ?d ?e . ?e ?f ?g } LIMIT 20"
+    for width in (1280, 700):
+        browser.set_window_size(width, 1000)
+        open_query_page(browser, site.url + "/query?" + urlencode({"query": wide}))
+        browser.find_element(By.ID, "run-query").click()
+        wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+        page, pane, table = browser.execute_script(
+            "const r = document.getElementById('results');"
+            "return [document.documentElement.scrollWidth, r.clientWidth, r.scrollWidth];")
+        assert table > pane, "the table is wider than its pane (the test needs a wide table)"
+        assert page <= browser.execute_script("return window.innerWidth"), (width, page)
+    browser.set_window_size(1280, 1000)
