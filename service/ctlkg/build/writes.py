@@ -21,6 +21,7 @@ from ctlkg.rdf import namespaces
 from ctlkg.reasoning import rules
 from ctlkg.shacl import compiled as fastcheck
 from ctlkg.shacl.reference import ValidationReport
+from ctlkg.sparql import syntax_errors
 from ctlkg.sparql.backend import Backend
 from ctlkg.synergy import blocks as fastsynergy
 
@@ -141,7 +142,7 @@ def apply(
     try:
         scratch.update(update, base_iri=base_iri)
     except SyntaxError as exc:
-        raise QuerySyntaxError(str(exc)) from exc
+        raise QuerySyntaxError(syntax_errors.readable(str(exc), update)) from exc
     except (OSError, RuntimeError) as exc:
         # The engine refused the operation itself (DROP of a graph that is not there, MOVE without SILENT,
         # a LOAD the fence stopped): the client's request, not our server, is at fault.

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from ctlkg.errors import BackendError, NotAcceptable, QuerySyntaxError
 from ctlkg.rdf import namespaces
-from ctlkg.sparql import lexer
+from ctlkg.sparql import lexer, syntax_errors
 from ctlkg.sparql.backend import default_graph_iris, has_default_graph
 
 TSV = ox.QueryResultsFormat.TSV
@@ -191,7 +191,7 @@ class Engine:
                 prefixes=header.get("prefixes"),
             )
         except SyntaxError as exc:
-            raise QuerySyntaxError(str(exc)) from exc
+            raise QuerySyntaxError(syntax_errors.readable(str(exc), text, header.get("prefixes"))) from exc
         media: dict[str, str | None] = header.get("media") or {}
         max_rows = header.get("max_rows")
         try:

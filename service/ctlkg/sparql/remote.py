@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ctlkg.errors import BackendError, QuerySyntaxError, UpstreamTimeout
 from ctlkg.rdf import namespaces
-from ctlkg.sparql import lexer
+from ctlkg.sparql import lexer, syntax_errors
 
 # The Backend protocol's types: the three backends (embedded, remote, engine.fenced) import the same names.
 from ctlkg.sparql.backend import (
@@ -96,7 +96,9 @@ class RemoteBackend:
             log.warning("cannot reach %s: %s", url, exc)
             raise BackendError("the SPARQL engine behind this service cannot be reached") from exc
         if response.status_code == 400:
-            raise QuerySyntaxError(response.text.strip() or "the SPARQL engine refused the request")
+            said = response.text.strip() or "the SPARQL engine refused the request"
+            text = form.get("query") or form.get("update") or ""
+            raise QuerySyntaxError(syntax_errors.readable(said, text if isinstance(text, str) else ""))
         if response.status_code in (503, 504):
             raise UpstreamTimeout(f"the SPARQL engine answered {response.status_code} (over its time limit?)")
         if response.is_error:

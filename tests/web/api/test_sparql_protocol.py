@@ -294,6 +294,25 @@ def test_syntax_error_carries_the_parser_message(service: Service, client: httpx
 
 
 @pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT * WHERE { ?s a foo:Bar }",
+         "line 1, column 30: the prefix foo: is not declared; add PREFIX foo: <...> before the query"),
+        ("SELECT * WHERE {\n  ?s ?p ?o .\n  ?s xx ?o }", "line 3, column 11"),
+        ("ASK { ?s ?p ?o } garbage", 'line 1, column 24, at "garbage": expected one of '),
+    ],
+)
+def test_a_syntax_error_reads_as_words(
+    service: Service, client: httpx.Client, query: str, expected: str
+) -> None:
+    """Where the parser stopped, as a line and a column, the text there, the words that could come: never
+    the grammar's character classes (Oxigraph lists Unicode ranges), and an undeclared prefix by name."""
+    message = client.get(service.sparql, params={"query": query}).json()["message"]
+    assert message.startswith(expected), message
+    assert "\\u{" not in message and "..=" not in message
+
+
+@pytest.mark.parametrize(
     "request_kwargs",
     [
         pytest.param({"data": {"update": "CLEAR ALL"}}, id="form-update"),

@@ -257,7 +257,7 @@ def test_typing_over_a_selection_keeps_the_policy(browser: webdriver.Chrome, sit
     """Replacing selected text: the editor does it itself, so the browser's editing never tries the inline
     style the page's CSP would block (a console error before)."""
     open_query_page(browser, site.url + "/query")
-    browser.get_log("browser")  # drop what came before
+    browser.get_log("browser")  # type: ignore[no-untyped-call]  # drop what came before
     type_into_editor(browser, Keys.CONTROL + "a", "SELECT ?x WHERE { VALUES ?x { 1 } }")
     editor = browser.find_element(By.CSS_SELECTOR, ".cm-content")
     ActionChains(browser).double_click(editor.find_element(By.XPATH, ".//*[contains(text(), 'WHERE')]")).perform()
