@@ -36,8 +36,14 @@ PATTERNS: Mapping[str, str] = {
     "places": "?cluster (ctl:hasSeat|^ctl:seatOf)/ctl:inCity? ?item .",
     "programmes": f"?cluster ctl:drawsOnProgramme|({_PROJECT}/(ctl:fundedBy|^ctl:funds)) ?item .",
 }
-_LABELS = """OPTIONAL { ?item rdfs:label|skos:prefLabel ?it FILTER(LANGMATCHES(LANG(?it), "it")) }
-  OPTIONAL { ?item rdfs:label|skos:prefLabel ?en FILTER(LANGMATCHES(LANG(?en), "en")) }"""
+#: rdfs:label first, skos:prefLabel where there is none: a PNRR component has both ("M2C2 — title" and the
+#: bare title), and taking the smaller of the two showed one with its code and the next without.
+_LABELS = """OPTIONAL { ?item rdfs:label ?label_it0 FILTER(LANGMATCHES(LANG(?label_it0), "it")) }
+  OPTIONAL { ?item skos:prefLabel ?label_it1 FILTER(LANGMATCHES(LANG(?label_it1), "it")) }
+  OPTIONAL { ?item rdfs:label ?label_en0 FILTER(LANGMATCHES(LANG(?label_en0), "en")) }
+  OPTIONAL { ?item skos:prefLabel ?label_en1 FILTER(LANGMATCHES(LANG(?label_en1), "en")) }
+  BIND(COALESCE(?label_it0, ?label_it1) AS ?it)
+  BIND(COALESCE(?label_en0, ?label_en1) AS ?en)"""
 ITEMS_QUERY = {
     d: f"""{_PROLOGUE}SELECT ?cluster ?item (MIN(?it) AS ?label_it) (MIN(?en) AS ?label_en) WHERE {{
   ?cluster a ctl:Cluster .

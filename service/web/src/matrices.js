@@ -331,7 +331,7 @@ function pnrr(result, clusters) {
       level: first.item_level,
       group: first.item_level === "component" ? col.key.replace(/C\d+$/, "") : null,
       text: col.key,
-      title: col.key + " " + (first.item_label || ""),
+      title: first.item_label ? col.key + " — " + first.item_label : col.key,
       href: P.iriHref(first.item),
       count,
       x: 0,

@@ -29,12 +29,17 @@ class Labels:
 
     def __init__(self) -> None:
         self._by_iri: dict[str, dict[str, str]] = {}
+        self._rank: dict[tuple[str, str], tuple[int, int, str]] = {}
 
-    def add(self, iri: str, label: ox.Literal) -> None:
+    def add(self, iri: str, label: ox.Literal, rank: int = 0) -> None:
+        """Keep, per language, the label of the lowest ``rank`` (0 for rdfs:label, 1 for skos:prefLabel:
+        a PNRR component shows as "M2C2 — title", not as its bare title), then the shortest, so that a page
+        never flips between two labels the store returns in any order."""
         per_lang = self._by_iri.setdefault(iri, {})
         lang = label.language or ""
-        # Keep the shortest so a page never flips between two labels the store returns in any order.
-        if lang not in per_lang or (len(label.value), label.value) < (len(per_lang[lang]), per_lang[lang]):
+        key = (rank, len(label.value), label.value)
+        if (iri, lang) not in self._rank or key < self._rank[(iri, lang)]:
+            self._rank[(iri, lang)] = key
             per_lang[lang] = label.value
 
     def best(self, iri: str, lang: str) -> str:
