@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -135,6 +136,23 @@ def test_inferred_triples_can_be_left_out(client: httpx.Client, service: Service
         'class="tag inferred"'
         not in get(client, service, "/id/cluster/afil", "text/html", inferred="false").text
     )
+
+
+def test_aligned_properties_show_once(client: httpx.Client, service: Service) -> None:
+    """LE2C's members come in by ctl:memberOf; OWL RL adds org:memberOf and schema:memberOf with the same
+    members. The page lists them once, under ctl:memberOf, with the aligned names as a hint; a row with an
+    asserted value is never folded, and without inferences there is nothing to fold."""
+    page = get(client, service, "/id/cluster/le2c", "text/html").text
+    assert re.search(r'<span class="curie">ctl:memberOf</span><span class="aligned[^>]*>= org:memberOf, '
+                     r'schema:memberOf</span>', page), "the members' row carries the hint"
+    assert '<span class="curie">org:memberOf</span>' not in page
+    assert '<span class="curie">schema:memberOf</span>' not in page
+    member = re.search(r'<span class="curie">ctl:memberOf</span>.*?href="(/id/organisation/[^"]+)"', page, re.S)
+    assert member is not None
+    inbound = page[page.index('<span class="curie">ctl:memberOf</span>'):]
+    assert inbound.count(f'href="{member.group(1)}"') == 1, "each member once"
+    plain = get(client, service, "/id/cluster/le2c", "text/html", inferred="false").text
+    assert 'class="aligned' not in plain
 
 
 def test_pages_link_to_each_other(client: httpx.Client, service: Service) -> None:

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ctlkg.rdf import namespaces
 from ctlkg.sparql.backend import Backend, Row, Term
-from ctlkg.web.html.views import Labels, PropertyRow, Value, make_value, ordered_rows
+from ctlkg.web.html.views import Labels, PropertyRow, Value, fold_aligned, make_value, ordered_rows
 
 #: How deep blank nodes nest in a description (an address, an OWL restriction, an RDF list of a chain axiom).
 CBD_DEPTH = 6
@@ -135,7 +135,7 @@ def _properties(
             # A triple about a blank node cannot be matched across two answers: only plain ones are marked.
             inner, is_inferred = (), t not in asserted
         grouped[t.predicate.value].append(make_value(obj, names, lang, inferred=is_inferred, nested=inner))
-    return ordered_rows(grouped, names, lang)
+    return fold_aligned(ordered_rows(grouped, names, lang))
 
 
 def _inbound(
@@ -146,7 +146,7 @@ def _inbound(
         subject, predicate = row["s"], row["p"]
         marked = asserted is not None and (subject, predicate) not in asserted
         incoming[predicate.value].append(make_value(subject, names, lang, inferred=marked))
-    return ordered_rows(incoming, names, lang)
+    return fold_aligned(ordered_rows(incoming, names, lang))
 
 
 def _sources(backend: Backend, resource: ox.NamedNode, names: Labels, lang: str) -> list[Source]:

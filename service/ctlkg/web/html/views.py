@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
@@ -79,6 +79,29 @@ class PropertyRow:
     curie: str
     href: str | None
     values: tuple[Value, ...]
+    #: The aligned properties (org:hasMember, schema:member) whose inferred rows said the same: a hint.
+    aligned: tuple[str, ...] = ()
+
+
+def fold_aligned(rows: list[PropertyRow]) -> list[PropertyRow]:
+    """One row where alignment repeats one: a row whose values are all inferred and equal to those of a row
+    with asserted values (``ctl:hasMember`` entails ``org:hasMember`` and ``schema:member`` with the same
+    members) is left out, and its name shown as a hint on the asserted row. An asserted value is never hidden.
+    """
+
+    def key(row: PropertyRow) -> frozenset[tuple[str, str]]:
+        return frozenset((v.kind, v.iri or v.text) for v in row.values)
+
+    keepers = {key(row): row for row in rows if any(not v.inferred for v in row.values)}
+    hints: dict[str, list[str]] = {}
+    kept = []
+    for row in rows:
+        keeper = keepers.get(key(row))
+        if keeper is not None and keeper is not row and all(v.inferred for v in row.values):
+            hints.setdefault(keeper.iri, []).append(row.curie)
+            continue
+        kept.append(row)
+    return [replace(row, aligned=tuple(hints[row.iri])) if row.iri in hints else row for row in kept]
 
 
 def make_value(
