@@ -155,6 +155,23 @@ def test_aligned_properties_show_once(client: httpx.Client, service: Service) ->
     assert 'class="aligned' not in plain
 
 
+def test_a_clusters_page_shows_its_member_figures(client: httpx.Client, service: Service) -> None:
+    """AFIL's figures (144 members: 116 companies, 14 research organisations, 14 others, in 2022) are on its
+    page, the total first and the year last, with a link to the statistics resource they come from."""
+    page = get(client, service, "/id/cluster/afil", "text/html").text
+    section = page[page.index('<section class="figures">'):]
+    section = section[: section.index("</section>")]
+    assert "Member figures" in section and 'href="/id/statistics/afil-2022' in section
+    figures = re.findall(r'<span class="curie">ctl:(\w+)</span>.*?<span class="literal">([^<]+)</span>', section,
+                         re.S)
+    assert figures == [("totalMembers", "144"), ("companyCount", "116"), ("otherEntityCount", "14"),
+                       ("researchOrganisationCount", "14"), ("referenceYear", "2022")]
+    italian = get(client, service, "/id/cluster/afil", "text/html", lang="it").text
+    assert "Associati in cifre" in italian
+    assert '<section class="figures">' not in get(client, service, "/id/organisation/regione-lombardia",
+                                                  "text/html").text
+
+
 def test_pages_link_to_each_other(client: httpx.Client, service: Service) -> None:
     page = get(client, service, "/id/cluster/afil", "text/html").text
     assert 'href="/id/ecosystem/manifatturiero-avanzato"' in page

@@ -42,9 +42,21 @@ SELECT ?this ?x ?label ?rank WHERE {
   UNION { ?x ?p ?this } UNION { ?s ?x ?this }
   UNION { ?this ?p ?b . FILTER(isBlank(?b)) ?b ?x ?any } UNION { ?this ?p ?b . FILTER(isBlank(?b)) ?b ?q ?x }
   UNION { ?this <http://purl.org/dc/terms/source>/<http://purl.org/dc/terms/isPartOf> ?x }
+  UNION { ?this <https://w3id.org/lombardia-clusters/ontology#hasStatistics>
+                |^<https://w3id.org/lombardia-clusters/ontology#statisticsOf> ?st . ?st ?x ?any }
   { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label BIND(0 AS ?rank) }
   UNION { ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?label BIND(1 AS ?rank) }
   FILTER(isLiteral(?label))
+}
+"""
+
+#: A cluster's member figures (its statistics resource's literal values), on its own page, not a click away.
+FIGURES = """
+SELECT ?this ?stats ?p ?o WHERE {
+  { ?this <https://w3id.org/lombardia-clusters/ontology#hasStatistics> ?stats }
+  UNION { ?stats <https://w3id.org/lombardia-clusters/ontology#statisticsOf> ?this }
+  ?stats ?p ?o .
+  FILTER(isLiteral(?o) && ?p != <http://www.w3.org/2000/01/rdf-schema#label>)
 }
 """
 
@@ -79,6 +91,8 @@ class Description:
     inbound: list[PropertyRow]
     sources: list[Source] = field(default_factory=list)
     triples: int = 0
+    #: The member figures of a cluster (its statistics resource, linked), one table per statistics resource.
+    figures: list[tuple[Value, list[PropertyRow]]] = field(default_factory=list)
 
     @property
     def inferred_count(self) -> int:
@@ -163,6 +177,23 @@ def _sources(backend: Backend, resource: ox.NamedNode, names: Labels, lang: str)
     return sources
 
 
+def _figures(
+    backend: Backend, resource: ox.NamedNode, names: Labels, lang: str
+) -> list[tuple[Value, list[PropertyRow]]]:
+    by_stats: dict[ox.NamedNode, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    for row in backend.select(FIGURES, inferred=False, bindings={"this": resource}):
+        stats = row["stats"]
+        if isinstance(stats, ox.NamedNode):
+            by_stats[stats][row["p"].value].append(make_value(row["o"], names, lang))
+    first, last = str(namespaces.CTL) + "totalMembers", str(namespaces.CTL) + "referenceYear"
+
+    def place(row: PropertyRow) -> int:  # the total first, the year last, the parts between
+        return 0 if row.iri == first else 2 if row.iri == last else 1
+
+    return [(make_value(stats, names, lang), sorted(ordered_rows(grouped, names, lang), key=place))
+            for stats, grouped in sorted(by_stats.items(), key=lambda item: item[0].value)]
+
+
 def describe(backend: Backend, iri: str, lang: str, *, inferred: bool = True) -> Description | None:
     """Everything a page shows about ``iri``; None when the graph says nothing about it, either way."""
     resource = ox.NamedNode(iri)
@@ -188,4 +219,5 @@ def describe(backend: Backend, iri: str, lang: str, *, inferred: bool = True) ->
         inbound=_inbound(inbound, asserted_inbound, names, lang),
         sources=_sources(backend, resource, names, lang),
         triples=len(everything),
+        figures=_figures(backend, resource, names, lang),
     )
