@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from graph_fixtures import ask, select
 
 
@@ -83,3 +85,84 @@ def test_smart_touch_id_has_no_start_year() -> None:
     # "(Call Hub - SMART&Touch-ID del 2020 e RICORDO - Tech Fast 2021)": the year of the call, like "Tech Fast 2021".
     assert not ask("ASK { project:smart-touch-id ctl:startYear ?year }")
     assert not ask("ASK { project:ricordo ctl:startYear ?year }")
+
+
+# --- Networks and programmes: nothing the report does not print --------------------------------------------------
+
+# Claims the old descriptions made that the report never prints, per resource.
+UNPRINTED_CLAIMS = [
+    (
+        "network:vanguard-initiative",
+        ["politica", "political", "specializzazione intelligente", "smart-specialisation"],
+    ),
+    ("network:four-motors-europe", ["quattro regioni", "four strongly industrial", "vocazione industriale"]),
+    ("network:world-economic-forum", ["pubblico e privato", "public-private"]),
+    ("network:eccp", ["Commissione europea", "European Commission", "online"]),
+    (
+        "network:expert-group-on-clusters",
+        ["Commissione europea", "European Commission", "politiche", "policy"],
+    ),
+    ("network:i3-expert-group", ["investimenti interregionali", "interregional innovation investments"]),
+    (
+        "network:s3-partnerships",
+        ["tematici", "thematic", "specializzazione intelligente", "smart specialisation"],
+    ),
+    ("network:eip-aha", ["invecchiamento", "ageing", "Active and Healthy"]),
+    ("programme:tech-fast", ["regionale", "regional", "PMI", "SME"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("subject", "claims"), [pytest.param(s, c, id=s.split(":")[1]) for s, c in UNPRINTED_CLAIMS]
+)
+def test_no_unprinted_description(subject: str, claims: list[str]) -> None:
+    rows = select(
+        f"SELECT ?text WHERE {{ {subject} rdfs:label|skos:prefLabel|skos:altLabel|dcterms:description|skos:definition ?text }}"
+    )
+    assert rows, f"{subject} lost its label and description"
+    texts = " ".join(row["text"] for row in rows).lower()
+    assert [c for c in claims if c.lower() in texts] == []
+
+
+def test_eip_aha_is_labelled_as_printed() -> None:
+    # TAV's list ends with "EIP AHA": the acronym is all the report gives.
+    rows = select("SELECT ?label WHERE { network:eip-aha rdfs:label ?label }")
+    assert {row["label"] for row in rows} == {"EIP AHA"}
+
+
+def test_cluster_fabbrica_intelligente_is_not_an_international_network() -> None:
+    # AFIL's list prints "Cluster Fabbrica Intelligente": a cluster, not an international network.
+    for inferred in (False, True):
+        assert not ask(
+            "ASK { ?x a ctl:InternationalNetwork ; rdfs:label ?l FILTER(CONTAINS(?l, 'Fabbrica Intelligente')) }",
+            inferred=inferred,
+        )
+    assert ask(
+        "ASK { organisation:cluster-fabbrica-intelligente a ctl:Organisation ;"
+        ' rdfs:label "Cluster Fabbrica Intelligente"@it . cluster:afil ctl:cooperatesWith organisation:cluster-fabbrica-intelligente }'
+    )
+    assert not ask("ASK { organisation:cluster-fabbrica-intelligente a ctl:Cluster }")
+
+
+def test_networks_of_a_cluster_are_all_international_networks() -> None:
+    # What the pages and queries count as a cluster's networks (ctl:participatesInNetwork) are international networks
+    # as asserted, not only by the property's range.
+    assert not ask(
+        "ASK { ?c a ctl:Cluster ; ctl:participatesInNetwork ?n FILTER NOT EXISTS { ?n a ctl:InternationalNetwork } }",
+        inferred=False,
+    )
+    rows = select("SELECT ?n WHERE { cluster:afil ctl:participatesInNetwork ?n }")
+    assert _locals(rows, "n") == {
+        "vanguard-initiative",
+        "four-motors-europe",
+        "world-economic-forum",
+        "eccp",
+        "expert-group-on-clusters",
+        "i3-expert-group",
+    }
+
+
+def test_ricordo_is_not_typed_as_regional() -> None:
+    # "progetto RICORDO - Tech Fast 2021": the report never calls Tech Fast regional.
+    assert ask("ASK { project:ricordo a ctl:Project ; ctl:fundedBy programme:tech-fast }")
+    assert not ask("ASK { project:ricordo a ctl:RegionalProject }")
