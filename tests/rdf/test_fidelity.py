@@ -166,3 +166,37 @@ def test_ricordo_is_not_typed_as_regional() -> None:
     # "progetto RICORDO - Tech Fast 2021": the report never calls Tech Fast regional.
     assert ask("ASK { project:ricordo a ctl:Project ; ctl:fundedBy programme:tech-fast }")
     assert not ask("ASK { project:ricordo a ctl:RegionalProject }")
+
+
+# --- Scienze della Vita: the third 2022 item ----------------------------------------------------------------------
+
+
+def test_scienze_vita_networking_is_a_2022_activity_like_lacs() -> None:
+    # PROGETTI IN CORSO 2022 lists "Attività di networking dedicate alle scienze della vita" (Scienze della Vita page),
+    # as LAC's lists "Attività di internazionalizzazione e Business Networking"; both are modelled the same way.
+    for slug, project in (
+        ("scienze-vita", "scienze-vita-networking"),
+        ("lac", "lac-internazionalizzazione-business-networking"),
+    ):
+        assert ask(
+            f"ASK {{ cluster:{slug} ctl:hasCurrentProject project:{project} . project:{project} a ctl:Project ;"
+            f" ctl:projectOf cluster:{slug} ; ctl:stage stage:ongoing ; dcterms:source section:{slug} }}"
+        )
+    assert ask(
+        'ASK { project:scienze-vita-networking rdfs:label "Attività di networking dedicate alle scienze della vita"@it }'
+    )
+    featured = select("SELECT ?x WHERE { project:scienze-vita-networking ctl:features ?x }")
+    assert _locals(featured, "x") == {
+        "mit4ls",
+        "scienze-vita-member-workshops",
+        "clsv-biocubafarma-memorandum",
+    }
+
+
+def test_scienze_vita_has_three_2022_items_and_two_sinergie_blocks() -> None:
+    current = select("SELECT ?p WHERE { cluster:scienze-vita ctl:hasCurrentProject ?p }")
+    assert _locals(current, "p") == {"digital-smart-fluidics", "smart-touch-id", "scienze-vita-networking"}
+    # No SINERGIE block is printed for the networking item, so it reaches no ecosystem, mission or component.
+    assert not ask(
+        "ASK { project:scienze-vita-networking ctl:addressesEcosystem|ctl:addressesMission|ctl:addressesComponent ?x }"
+    )
