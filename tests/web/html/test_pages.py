@@ -212,3 +212,28 @@ def test_errors_are_pages_for_browsers_and_json_for_machines(client: httpx.Clien
     assert "Da qui:" in italian.text and 'lang="it"' in italian.text
     posted = client.post(service.url + "/no/such/page", headers={"Accept": BROWSER})
     assert posted.headers["content-type"].startswith("application/json")
+
+
+def test_the_home_pages_counts_lead_to_list_pages(client: httpx.Client, service: Service) -> None:
+    """Each class count on the home page links to the list of what it counts; the list has as many items
+    as the count says (a page at a time), each linked to its page; the synergies graph has a short name."""
+    home = html(client, service, "/").text
+    assert '<span class="graph-name">synergies</span>' in home
+    counts = dict(re.findall(r'<a href="/list/(\w+)">[^<]+</a></td><td class="num">(\d+)</td>', home))
+    assert {"Cluster", "Project", "Organisation"} <= set(counts), counts
+    assert counts["Cluster"] == "9"
+    clusters = html(client, service, "/list/Cluster").text
+    assert "(9)" in clusters and len(re.findall(r'<li><a href="/id/cluster/[\w-]+"', clusters)) == 9
+    for name, count in counts.items():
+        seen, offset = 0, 0
+        while True:
+            page = html(client, service, f"/list/{name}", offset=str(offset)).text
+            seen += len(re.findall(r"<li>", page))
+            following = re.search(r'offset=(\d+)" rel="next"', page)
+            if following is None:
+                break
+            offset = int(following.group(1))
+        assert seen == int(count), (name, seen, count)
+    missing = html(client, service, "/list/NoSuchClass")
+    assert missing.status_code == 404 and "home page" in missing.text
+    assert html(client, service, "/list/Cluster", lang="it").text.count("<li>") == 9

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from ctlkg.rdf import links, namespaces
 from ctlkg.sparql.backend import Backend
+from ctlkg.web.html import listing
 from ctlkg.web.html.views import Labels
 
 PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in namespaces.PREFIXES.items())
@@ -122,6 +123,7 @@ def build(backend: Backend, lang: str) -> Overview:
             ("shapes", namespaces.GRAPH_SHAPES),
             ("data", namespaces.GRAPH_DATA),
             ("inferred", namespaces.GRAPH_INFERRED),
+            ("synergies", namespaces.GRAPH_SYNERGIES),
         )
     }
     sizes = {row["g"].value: _number(row["n"]) or 0 for row in backend.select(GRAPH_SIZES) if "g" in row}
@@ -133,7 +135,8 @@ def build(backend: Backend, lang: str) -> Overview:
         return Named(names.best(term.value, lang), links.href(term.value) or "")
 
     classes = [
-        (named(cls), _number(row.get("n")) or 0)
+        (Named(names.best(cls.value, lang), listing.href(cls.value) or links.href(cls.value) or ""),
+         _number(row.get("n")) or 0)
         for row in backend.select(CLASS_SIZES)
         if isinstance(cls := row.get("class"), ox.NamedNode)
     ]

@@ -14,9 +14,10 @@ from ctlkg.rdf import namespaces
 from ctlkg.sparql.backend import Backend
 from ctlkg.synergy.scores import COMBINED, DIMENSIONS
 from ctlkg.web import openapi
-from ctlkg.web.html import examples, overview, templating, words
+from ctlkg.web.html import examples, listing, overview, templating, words
 
 Lang = Annotated[str | None, Query(description="Language of the page: en or it (else Accept-Language).")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Where the page of a long list starts.")]
 #: A shared link's query (a permalink): the editor opens with it instead of the default query.
 SharedQuery = Annotated[
     str | None,
@@ -76,6 +77,12 @@ class Pages:
         }
         return templating.render(request, "query.html", context, lang=reader)
 
+    def class_list(self, request: Request, name: str, lang: Lang = None, offset: Offset = 0) -> HTMLResponse:
+        """Every instance of a class of the ontology (``/list/Cluster``), with its label, a page at a time."""
+        reader = templating.choose_lang(request)
+        found = listing.build(self.backend, name, reader, offset)
+        return templating.render(request, "list.html", {"l": found}, lang=reader)
+
     def docs(self, request: Request, lang: Lang = None) -> HTMLResponse:
         """The API, browsable and tried from the page: Swagger UI over /openapi.json."""
         reader = templating.choose_lang(request)
@@ -121,6 +128,7 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
         ("/network", handlers.network, "Network of the links between the clusters"),
         ("/matrices", handlers.matrices, "Synergy heat map and PNRR and S3 coverage matrices"),
         ("/docs", handlers.docs, "The API, browsable (Swagger UI over /openapi.json)"),
+        ("/list/{name}", handlers.class_list, "Every instance of one class of the ontology"),
     ):
         openapi.per_method(api, path, handler, ("GET", "HEAD"), response_class=HTMLResponse, summary=summary)
     return api
