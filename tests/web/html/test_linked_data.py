@@ -172,6 +172,19 @@ def test_a_clusters_page_shows_its_member_figures(client: httpx.Client, service:
                                                   "text/html").text
 
 
+def test_synergy_values_are_derived_not_inferred(client: httpx.Client, service: Service) -> None:
+    """The synergies graph is scored by ctlkg.synergy, not entailed by OWL RL: its values say "derived" and
+    link to the page that explains the scoring; OWL RL's keep "inferred"."""
+    page = get(client, service, "/id/cluster/afil", "text/html").text
+    derived = re.findall(r'href="(/id/synergy/[^"]+)"[^>]*>[^<]*</a> <a class="tag derived" href="([^"]+)"', page)
+    assert len(derived) >= 8 * 8 and {target for _, target in derived} == {"/about/synergy?lang=en"}
+    assert 'class="tag inferred"' in page
+    about = get(client, service, "/about/synergy", "text/html")
+    assert about.status_code == 200
+    assert "<h1>Synergies between clusters" in about.text and "<h2>" in about.text
+    assert get(client, service, "/about/nothing", "text/html").status_code == 404
+
+
 def test_pages_link_to_each_other(client: httpx.Client, service: Service) -> None:
     page = get(client, service, "/id/cluster/afil", "text/html").text
     assert 'href="/id/ecosystem/manifatturiero-avanzato"' in page

@@ -14,7 +14,7 @@ from ctlkg.rdf import namespaces
 from ctlkg.sparql.backend import Backend
 from ctlkg.synergy.scores import COMBINED, DIMENSIONS
 from ctlkg.web import openapi
-from ctlkg.web.html import examples, listing, overview, templating, words
+from ctlkg.web.html import doc_pages, examples, listing, overview, templating, words
 
 Lang = Annotated[str | None, Query(description="Language of the page: en or it (else Accept-Language).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Where the page of a long list starts.")]
@@ -83,6 +83,10 @@ class Pages:
         found = listing.build(self.backend, name, reader, offset)
         return templating.render(request, "list.html", {"l": found}, lang=reader)
 
+    def about(self, request: Request, name: str, lang: Lang = None) -> HTMLResponse:
+        """A document of the project for readers of the pages (``/about/synergy``: how synergies score)."""
+        return doc_pages.render(request, name)
+
     def docs(self, request: Request, lang: Lang = None) -> HTMLResponse:
         """The API, browsable and tried from the page: Swagger UI over /openapi.json."""
         reader = templating.choose_lang(request)
@@ -129,6 +133,7 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
         ("/matrices", handlers.matrices, "Synergy heat map and PNRR and S3 coverage matrices"),
         ("/docs", handlers.docs, "The API, browsable (Swagger UI over /openapi.json)"),
         ("/list/{name}", handlers.class_list, "Every instance of one class of the ontology"),
+        ("/about/{name}", handlers.about, "A document of the project: how synergies are scored"),
     ):
         openapi.per_method(api, path, handler, ("GET", "HEAD"), response_class=HTMLResponse, summary=summary)
     return api

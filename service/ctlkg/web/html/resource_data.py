@@ -7,7 +7,7 @@ inferred facts are told apart by asking twice, with and without the inferences, 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -59,6 +59,10 @@ SELECT ?this ?stats ?p ?o WHERE {
   FILTER(isLiteral(?o) && ?p != <http://www.w3.org/2000/01/rdf-schema#label>)
 }
 """
+
+#: What the synergies graph says about the resource: its values are tagged "derived", not "inferred".
+DERIVED_OUT = f"SELECT ?this ?p ?o WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{ ?this ?p ?o }} }}"
+DERIVED_IN = f"SELECT ?this ?s ?p WHERE {{ GRAPH <{namespaces.GRAPH_SYNERGIES}> {{ ?s ?p ?this }} }}"
 
 INBOUND = "SELECT ?this ?s ?p WHERE { ?s ?p ?this . FILTER(!isBlank(?s)) } ORDER BY ?p ?s LIMIT 2000"
 
@@ -135,7 +139,8 @@ def _nested(
 
 
 def _properties(
-    resource: ox.NamedNode, everything: list[ox.Triple], asserted: set[ox.Triple], names: Labels, lang: str
+    resource: ox.NamedNode, everything: list[ox.Triple], asserted: set[ox.Triple], names: Labels, lang: str,
+    derived: frozenset[tuple[Term, Term]] = frozenset(),
 ) -> list[PropertyRow]:
     by_subject: dict[object, list[ox.Triple]] = defaultdict(list)
     for t in everything:
@@ -148,18 +153,25 @@ def _properties(
         else:
             # A triple about a blank node cannot be matched across two answers: only plain ones are marked.
             inner, is_inferred = (), t not in asserted
-        grouped[t.predicate.value].append(make_value(obj, names, lang, inferred=is_inferred, nested=inner))
+        value = make_value(obj, names, lang, inferred=is_inferred, nested=inner)
+        if is_inferred and (t.predicate, obj) in derived:
+            value = replace(value, derived=True)
+        grouped[t.predicate.value].append(value)
     return fold_aligned(ordered_rows(grouped, names, lang))
 
 
 def _inbound(
-    rows: list[Row], asserted: set[tuple[Term, Term]] | None, names: Labels, lang: str
+    rows: list[Row], asserted: set[tuple[Term, Term]] | None, names: Labels, lang: str,
+    derived: frozenset[tuple[Term, Term]] = frozenset(),
 ) -> list[PropertyRow]:
     incoming: dict[str, list[Value]] = defaultdict(list)
     for row in rows:
         subject, predicate = row["s"], row["p"]
         marked = asserted is not None and (subject, predicate) not in asserted
-        incoming[predicate.value].append(make_value(subject, names, lang, inferred=marked))
+        value = make_value(subject, names, lang, inferred=marked)
+        if marked and (subject, predicate) in derived:
+            value = replace(value, derived=True)
+        incoming[predicate.value].append(value)
     return fold_aligned(ordered_rows(incoming, names, lang))
 
 
@@ -209,14 +221,19 @@ def describe(backend: Backend, iri: str, lang: str, *, inferred: bool = True) ->
         else None
     )
     names = labels(backend, iri)
-    properties = _properties(resource, everything, asserted, names, lang)
+    derived_out: frozenset[tuple[Term, Term]] = frozenset()
+    derived_in: frozenset[tuple[Term, Term]] = frozenset()
+    if inferred:
+        derived_out = frozenset((r["p"], r["o"]) for r in backend.select(DERIVED_OUT, bindings=bound))
+        derived_in = frozenset((r["s"], r["p"]) for r in backend.select(DERIVED_IN, bindings=bound))
+    properties = _properties(resource, everything, asserted, names, lang, derived_out)
     types = next((row.values for row in properties if row.iri == RDF_TYPE), ())
     return Description(
         iri=iri,
         label=names.best(iri, lang),
         types=list(types),
         properties=properties,
-        inbound=_inbound(inbound, asserted_inbound, names, lang),
+        inbound=_inbound(inbound, asserted_inbound, names, lang, derived_in),
         sources=_sources(backend, resource, names, lang),
         triples=len(everything),
         figures=_figures(backend, resource, names, lang),

@@ -68,6 +68,8 @@ class Value:
     datatype: str | None = None
     inferred: bool = False
     nested: tuple[PropertyRow, ...] = ()
+    #: From the synergies graph: scored by ctlkg.synergy (docs/synergy.md), not entailed by OWL RL.
+    derived: bool = False
 
 
 @dataclass(frozen=True)
