@@ -11,6 +11,7 @@ import { sparql } from "@codemirror/legacy-modes/mode/sparql";
  * @property {() => string} getValue
  * @property {(text: string) => void} setValue
  * @property {() => void} focus
+ * @property {(line: number, column: number) => void} showPlace  select the character there and scroll to it
  */
 
 /**
@@ -62,5 +63,12 @@ export function fromTextArea(textarea, onRun, options = {}) {
       textarea.value = text;
     },
     focus: () => view.focus(),
+    showPlace: (/** @type {number} */ line, /** @type {number} */ column) => {
+      const doc = view.state.doc;
+      const at = doc.line(Math.min(Math.max(line, 1), doc.lines));
+      const from = Math.min(at.from + Math.max(column - 1, 0), at.to);
+      view.dispatch({ selection: { anchor: from, head: Math.min(from + 1, at.to) }, scrollIntoView: true });
+      view.focus();
+    },
   };
 }

@@ -287,7 +287,11 @@ async function run() {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const type = response.headers.get("content-type") || "";
   if (!response.ok) {
-    setStatus(msg("msgError") + " " + response.status + " · " + (await errorMessage(response)), true);
+    const message = await errorMessage(response);
+    setStatus(msg("msgError") + " " + response.status + " · " + message, true);
+    // A syntax error names its place ("line 3, column 11"): the editor selects it.
+    const place = /line (\d+), column (\d+)/.exec(message);
+    if (response.status === 400 && place) editor.showPlace(Number(place[1]), Number(place[2]));
     return;
   }
   if (type.includes("json")) {

@@ -283,3 +283,15 @@ def test_a_wide_table_scrolls_inside_its_pane(browser: webdriver.Chrome, site: S
         assert table > pane, "the table is wider than its pane (the test needs a wide table)"
         assert page <= browser.execute_script("return window.innerWidth"), (width, page)
     browser.set_window_size(1280, 1000)
+
+
+def test_a_syntax_error_is_shown_in_the_editor(browser: webdriver.Chrome, site: Service) -> None:
+    """The message names the line and column, and the editor selects that place."""
+    broken = "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s xx ?o}"
+    open_query_page(browser, site.url + "/query?" + urlencode({"query": broken}))
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(lambda d: "line 3, column 11" in d.find_element(By.ID, "query-status").text)
+    selected = browser.execute_script(
+        "const s = window.getSelection(); return [s.toString(), s.anchorNode && s.anchorNode.textContent];")
+    assert selected[0] == "}", selected
+    assert [e for e in console_errors(browser) if "/sparql - Failed to load resource" not in e] == []
