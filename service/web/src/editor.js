@@ -19,7 +19,8 @@ import { sparql } from "@codemirror/legacy-modes/mode/sparql";
  * (and the page still works as a plain form without scripts).
  * @param {HTMLTextAreaElement} textarea
  * @param {() => void} onRun  what Ctrl/Cmd-Enter and Shift-Enter do
- * @param {{nonce?: string}} [options]  the page's style nonce, for the <style> the editor generates
+ * @param {{nonce?: string, onChange?: (text: string) => void}} [options]  the page's style nonce, for the
+ *   <style> the editor generates; what to call when the text changes
  * @returns {Editor}
  */
 export function fromTextArea(textarea, onRun, options = {}) {
@@ -49,7 +50,9 @@ export function fromTextArea(textarea, onRun, options = {}) {
           },
         }),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) textarea.value = update.state.doc.toString();
+          if (!update.docChanged) return;
+          textarea.value = update.state.doc.toString();
+          options.onChange?.(textarea.value);
         }),
       ],
     }),

@@ -6,6 +6,7 @@ import { byId } from "./dom.js";
 import { errorMessage } from "./http.js";
 import { curie, isNumericType, localHref } from "./site.js";
 import { countsOf } from "./words.js";
+import { currentQuery, history, keepCurrent, remember as rememberRun } from "./history.js";
 
 /**
  * A term of the SPARQL JSON results format.
@@ -41,7 +42,33 @@ snippets.hidden = false;
 
 const nonce = document.querySelector('meta[name="ctlkg-style-nonce"]');
 const editor = fromTextArea(textarea, () => form.requestSubmit(),
-  { nonce: nonce instanceof HTMLMetaElement ? nonce.content : "" });
+  { nonce: nonce instanceof HTMLMetaElement ? nonce.content : "", onChange: keepCurrent });
+// A shared link (?query=) opens its query; otherwise the page takes up the query written last time.
+const kept = currentQuery();
+if (!new URL(window.location.href).searchParams.has("query") && kept && kept !== editor.getValue()) {
+  editor.setValue(kept);
+}
+
+const historyList = byId("history", HTMLElement);
+/** @param {string[]} queries */
+function showHistory(queries) {
+  historyList.replaceChildren();
+  queries.forEach((text) => {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "example";
+    const lines = text.split("\n").map((line) => line.trim())
+      .filter((line) => line && !/^(PREFIX|BASE)\b/i.test(line) && !line.startsWith("#"));
+    button.textContent = (lines[0] || text).slice(0, 60);
+    button.title = text;
+    button.addEventListener("click", () => { editor.setValue(text); editor.focus(); });
+    item.appendChild(button);
+    historyList.appendChild(item);
+  });
+  historyList.closest("section")?.toggleAttribute("hidden", queries.length === 0);
+}
+showHistory(history());
 
 /**
  * @param {Term | undefined} term
@@ -265,6 +292,7 @@ async function copyPermalink() {
 async function run() {
   const query = editor.getValue();
   remember(query);
+  showHistory(rememberRun(query));
   if (snippets.open) showSnippets();
   setStatus(msg("msgRunning"), false);
   results.replaceChildren();

@@ -81,8 +81,12 @@ def wait(driver: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
     return WebDriverWait(driver, WAIT)
 
 
-def open_query_page(driver: webdriver.Chrome, url: str) -> None:
-    """Load /query and wait for its editor."""
+def open_query_page(driver: webdriver.Chrome, url: str, *, keep_storage: bool = False) -> None:
+    """Load /query and wait for its editor; the page's local storage (the last query, the history) is
+    emptied first unless ``keep_storage``, so that each test starts from the page's own query."""
+    if not keep_storage:
+        driver.get(url)
+        driver.execute_script("window.localStorage.clear()")
     driver.get(url)
     wait(driver).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".cm-editor .cm-content")))
 
@@ -97,6 +101,7 @@ def type_into_editor(driver: webdriver.Chrome, *keys: str) -> None:
 
 def test_home_to_query_to_results(browser: webdriver.Chrome, site: Service, tmp_path: Path) -> None:
     browser.get(site.url + "/")
+    browser.execute_script("window.localStorage.clear()")  # the query page then opens with its own query
     assert "Lombardy Technology Clusters" in browser.find_element(By.TAG_NAME, "h1").text
     assert len(browser.find_elements(By.CSS_SELECTOR, "article.card.cluster")) == 9
     browser.save_screenshot(str(tmp_path / "home.png"))
@@ -295,3 +300,27 @@ def test_a_syntax_error_is_shown_in_the_editor(browser: webdriver.Chrome, site: 
         "const s = window.getSelection(); return [s.toString(), s.anchorNode && s.anchorNode.textContent];")
     assert selected[0] == "}", selected
     assert [e for e in console_errors(browser) if "/sparql - Failed to load resource" not in e] == []
+
+
+def test_the_page_remembers_the_query_and_the_history(browser: webdriver.Chrome, site: Service) -> None:
+    """The query being written survives a new visit; the queries run are listed, newest first, and load
+    into the editor; a shared link still opens its own query."""
+    open_query_page(browser, site.url + "/query")
+    type_into_editor(browser, Keys.CONTROL + "a", "SELECT ?first WHERE { VALUES ?first { 1 } }")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+    type_into_editor(browser, Keys.CONTROL + "a", "ASK { ?second ?p ?o }")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(lambda d: d.find_element(By.ID, "query-status").text.startswith("true"))
+    type_into_editor(browser, Keys.CONTROL + "a", "SELECT ?unsent WHERE { }")
+
+    open_query_page(browser, site.url + "/query", keep_storage=True)
+    assert browser.find_element(By.CSS_SELECTOR, ".cm-content").text == "SELECT ?unsent WHERE { }"
+    history = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#history button")]
+    assert history[:2] == ["ASK { ?second ?p ?o }", "SELECT ?first WHERE { VALUES ?first { 1 } }"]
+    browser.find_elements(By.CSS_SELECTOR, "#history button")[1].click()
+    wait(browser).until(lambda d: "?first" in d.find_element(By.CSS_SELECTOR, ".cm-content").text)
+
+    open_query_page(browser, site.url + "/query?" + urlencode({"query": "ASK {}"}), keep_storage=True)
+    assert browser.find_element(By.CSS_SELECTOR, ".cm-content").text == "ASK {}"
+    assert console_errors(browser) == []
