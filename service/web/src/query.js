@@ -26,6 +26,33 @@ const GRAPH_FORMATS = ["turtle", "jsonld", "rdfxml", "ntriples"];
  */
 const msg = (key) => page.dataset[key] || "";
 const count = countsOf({ rows: JSON.parse(page.dataset.msgRows || "{}") }, page.dataset.lang || "en");
+const numbers = new Intl.NumberFormat(page.dataset.lang || "en");
+/** @type {import("./table.js").TableWords} */
+const tableWords = {
+  filter: msg("msgFilter"),
+  range: (first, last, total) => msg("msgRange").replace("{first}", numbers.format(first))
+    .replace("{last}", numbers.format(last)).replace("{total}", numbers.format(total)),
+  previous: msg("msgPrevious"),
+  next: msg("msgNext"),
+};
+
+/**
+ * The answer as it came, for a reader who wants to see it: pretty JSON (the first 200 kB).
+ * @param {unknown} data
+ * @returns {HTMLElement}
+ */
+function rawView(data) {
+  const details = document.createElement("details");
+  details.className = "raw";
+  const summary = document.createElement("summary");
+  summary.textContent = msg("msgRaw");
+  const pre = document.createElement("pre");
+  details.addEventListener("toggle", () => {
+    if (details.open && !pre.textContent) pre.textContent = JSON.stringify(data, null, 2).slice(0, 200_000);
+  });
+  details.append(summary, pre);
+  return details;
+}
 
 // With scripts on, results come as a table with download links; the format menu is for plain form posts.
 document.querySelectorAll(".no-js-only").forEach((node) => { if (node instanceof HTMLElement) node.hidden = true; });
@@ -215,6 +242,7 @@ async function run() {
     const data = await response.json();
     if (typeof data.boolean === "boolean") {
       setStatus(String(data.boolean) + " · " + seconds + " s", false);
+      results.appendChild(rawView(data));
       showDownloads(query, ["json", "xml"]);
       return;
     }
@@ -230,8 +258,9 @@ async function run() {
       p.textContent = msg("msgEmpty");
       results.appendChild(p);
     } else {
-      results.appendChild(renderTable(vars, bindings));
+      results.appendChild(renderTable(vars, bindings, tableWords));
     }
+    results.appendChild(rawView(data));
     showDownloads(query, SELECT_FORMATS);
     return;
   }

@@ -324,3 +324,30 @@ def test_the_page_remembers_the_query_and_the_history(browser: webdriver.Chrome,
     open_query_page(browser, site.url + "/query?" + urlencode({"query": "ASK {}"}), keep_storage=True)
     assert browser.find_element(By.CSS_SELECTOR, ".cm-content").text == "ASK {}"
     assert console_errors(browser) == []
+
+
+def test_a_long_answer_is_paged_filtered_and_shown_raw(browser: webdriver.Chrome, site: Service) -> None:
+    """250 rows: a hundred at a time, the filter searches all of them, sorting orders all of them, and the
+    answer can be read as it came."""
+    numbers = "SELECT ?n ?word WHERE { VALUES ?n { " + " ".join(str(i) for i in range(1, 251)) + " } " \
+              'BIND(CONCAT("w", STR(?n)) AS ?word) }'
+    open_query_page(browser, site.url + "/query?" + urlencode({"query": numbers}))
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+
+    def shown() -> tuple[int, str]:
+        return (len(browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")),
+                browser.find_element(By.CSS_SELECTOR, ".table-range").text)
+
+    assert shown() == (100, "rows 1–100 of 250")
+    browser.find_element(By.XPATH, '//*[@id="results"]//button[contains(., "next")]').click()
+    assert shown() == (100, "rows 101–200 of 250")
+    browser.find_element(By.XPATH, '//*[@id="results"]//th[text()="n"]').click()
+    browser.find_element(By.XPATH, '//*[@id="results"]//th[text()="n"]').click()  # descending: 250 first
+    assert browser.find_element(By.CSS_SELECTOR, "#results tbody td").text == "250"
+    browser.find_element(By.CSS_SELECTOR, ".table-filter").send_keys("w24")
+    assert shown() == (11, "rows 1–11 of 11")  # w24 and w240 … w249
+    browser.find_element(By.CSS_SELECTOR, "#results details.raw summary").click()
+    raw = browser.find_element(By.CSS_SELECTOR, "#results details.raw pre").text
+    assert '"vars"' in raw and '"w250"' in raw
+    assert console_errors(browser) == []
