@@ -4,6 +4,7 @@
 import { fromTextArea } from "./editor.js";
 import { byId } from "./dom.js";
 import { errorMessage } from "./http.js";
+import { renderChart } from "./chart.js";
 import { renderTable } from "./table.js";
 import { countsOf } from "./words.js";
 import { currentQuery, history, keepCurrent, remember as rememberRun } from "./history.js";
@@ -259,6 +260,15 @@ async function run() {
       results.appendChild(p);
     } else {
       results.appendChild(renderTable(vars, bindings, tableWords));
+      const chart = renderChart(vars, bindings, { bar: msg("msgBar"), line: msg("msgLine"), column: msg("msgColumn") });
+      if (chart) {
+        const details = document.createElement("details");
+        details.className = "chart-view";
+        const summary = document.createElement("summary");
+        summary.textContent = msg("msgChart");
+        details.append(summary, chart);
+        results.appendChild(details);
+      }
     }
     results.appendChild(rawView(data));
     showDownloads(query, SELECT_FORMATS);

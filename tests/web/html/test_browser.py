@@ -21,7 +21,7 @@ from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from live_servers import Processes, Service
 
@@ -350,4 +350,27 @@ def test_a_long_answer_is_paged_filtered_and_shown_raw(browser: webdriver.Chrome
     browser.find_element(By.CSS_SELECTOR, "#results details.raw summary").click()
     raw = browser.find_element(By.CSS_SELECTOR, "#results details.raw pre").text
     assert '"vars"' in raw and '"w250"' in raw
+    assert console_errors(browser) == []
+
+
+def test_a_numeric_column_can_be_drawn(browser: webdriver.Chrome, site: Service) -> None:
+    """The nine clusters and their members: a bar per cluster, labelled, or a line; no chart for an answer
+    without numbers."""
+    open_query_page(browser, site.url + "/query")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+    browser.find_element(By.CSS_SELECTOR, "#results details.chart-view summary").click()
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart.bar rect")
+    assert len(bars) == 9
+    widths = [float(bar.get_attribute("width") or 0) for bar in bars]
+    assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1] > 0  # largest first, as queried
+    labels = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "svg.chart.bar g > text:not(.value)")]
+    assert any("Lombardy" in label for label in labels)
+    Select(browser.find_element(By.CSS_SELECTOR, ".result-chart select:nth-of-type(2)")).select_by_value("line")
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.chart.line path")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart.line circle")) == 9
+    type_into_editor(browser, Keys.CONTROL + "a", "SELECT ?s WHERE { VALUES ?s { <urn:x> } }")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(lambda d: d.find_element(By.ID, "query-status").text.startswith("1 row"))
+    assert browser.find_elements(By.CSS_SELECTOR, "#results details.chart-view") == []
     assert console_errors(browser) == []
