@@ -5,6 +5,7 @@ import { fromTextArea } from "./editor.js";
 import { byId } from "./dom.js";
 import { errorMessage } from "./http.js";
 import { renderChart } from "./chart.js";
+import { renderGraph } from "./graph_view.js";
 import { renderTable } from "./table.js";
 import { countsOf } from "./words.js";
 import { currentQuery, history, keepCurrent, remember as rememberRun } from "./history.js";
@@ -206,6 +207,33 @@ async function copyPermalink() {
   }
 }
 
+/**
+ * The triples as a drawing, fetched again as N-Triples when the reader opens it.
+ * @param {string} query
+ * @returns {HTMLElement}
+ */
+function graphView(query) {
+  const details = document.createElement("details");
+  details.className = "graph-view";
+  const summary = document.createElement("summary");
+  summary.textContent = msg("msgGraph");
+  details.appendChild(summary);
+  details.addEventListener("toggle", async () => {
+    if (!details.open || details.childElementCount > 1) return;
+    const response = await fetch("/sparql", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/n-triples" },
+      body: new URLSearchParams({ query }),
+    });
+    const drawing = response.ok ? renderGraph(await response.text()) : null;
+    const note = document.createElement("p");
+    note.className = "muted small";
+    note.textContent = msg("msgNoGraph");
+    details.appendChild(drawing || note);
+  });
+  return details;
+}
+
 async function run() {
   const query = editor.getValue();
   remember(query);
@@ -277,6 +305,7 @@ async function run() {
   const pre = document.createElement("pre");
   pre.textContent = await response.text();
   results.appendChild(pre);
+  results.appendChild(graphView(query));
   setStatus(seconds + " s", false);
   showDownloads(query, GRAPH_FORMATS);
 }

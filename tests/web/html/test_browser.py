@@ -374,3 +374,19 @@ def test_a_numeric_column_can_be_drawn(browser: webdriver.Chrome, site: Service)
     wait(browser).until(lambda d: d.find_element(By.ID, "query-status").text.startswith("1 row"))
     assert browser.find_elements(By.CSS_SELECTOR, "#results details.chart-view") == []
     assert console_errors(browser) == []
+
+
+def test_a_construct_answer_can_be_drawn_as_a_graph(browser: webdriver.Chrome, site: Service) -> None:
+    """DESCRIBE a cluster: its triples as text, and on demand as a drawing of the resources it links."""
+    describe = "DESCRIBE <https://w3id.org/lombardia-clusters/id/cluster/afil>"
+    open_query_page(browser, site.url + "/query?" + urlencode({"query": describe}))
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results pre")))
+    browser.find_element(By.CSS_SELECTOR, "#results details.graph-view summary").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "svg.chart.graph")))
+    nodes = browser.find_elements(By.CSS_SELECTOR, "svg.chart.graph g.node")
+    assert len(nodes) > 10
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart.graph line")) >= len(nodes) - 1
+    names = [n.find_element(By.TAG_NAME, "text").text for n in nodes]
+    assert "cluster:afil" in names
+    assert console_errors(browser) == []
