@@ -7,6 +7,7 @@ the named-query tests are what make it fail loudly.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,13 +30,37 @@ class Example:
     params: tuple[str, ...] = ()
 
 
+#: A file's identity for the cache: name, modification time and size (a stat, not a parse).
+Signature = tuple[tuple[str, int, int], ...]
+
+
 def load(lang: str, folder: Path | None = None) -> list[Example]:
-    """Every readable ``.rq`` of the folder, by title; an empty or missing folder gives no examples."""
+    """Every readable ``.rq`` of the folder, by title; an empty or missing folder gives no examples.
+
+    Parsing the headers with rdflib takes seconds, so each folder is parsed once and again only when a
+    file is added, removed or changed (seen by its stat): an edited query still shows on the next visit."""
     directory = folder if folder is not None else paths.QUERIES_DIR
     if not directory.is_dir():
         return []
+    return list(_parsed(directory, lang, _signature(directory)))
+
+
+def _signature(directory: Path) -> Signature:
     found = []
     for file in sorted(directory.glob("*.rq")):
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        found.append((file.name, info.st_mtime_ns, info.st_size))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(directory: Path, lang: str, signature: Signature) -> tuple[Example, ...]:
+    found = []
+    for name, _, _ in signature:
+        file = directory / name
         try:
             query = named_queries.load_query(file)
         except (named_queries.HeaderError, OSError, UnicodeDecodeError) as exc:
@@ -54,4 +79,4 @@ def load(lang: str, folder: Path | None = None) -> list[Example]:
                 ),
             )
         )
-    return sorted(found, key=lambda e: e.title.casefold())
+    return tuple(sorted(found, key=lambda e: e.title.casefold()))
