@@ -357,7 +357,7 @@ def main() -> None:
         _print_report(report, ReportFormat.text, "en")
         sys.exit(1)
     except CtlkgError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)  # one line, however narrow the terminal
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -31,7 +31,7 @@ from ctlkg.sparql.remote import RemoteBackend
 from ctlkg.sparql.result_cache import ResultCache
 from ctlkg.sparql.runner import Runner
 from ctlkg.web import errors as http_errors
-from ctlkg.web import openapi
+from ctlkg.web import openapi, port_check
 from ctlkg.web.api import dumps, graph_store, sparql_update, void
 from ctlkg.web.api import named_queries as api_queries
 from ctlkg.web.api import sparql_query as sparql_protocol
@@ -204,6 +204,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
 
 def serve(settings: Settings) -> None:
     """Run the service until interrupted; one log line per request, the URLs when it starts."""
+    port_check.ensure_free(settings.host, settings.port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(settings)
     try:
