@@ -108,8 +108,16 @@ def test_export_files_with_gzip_and_graphs(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ctlkg-inferred.nq.gz", "ctlkg-inferred.ttl.gz"]
 
 
-def test_stats_shows_all_nine_clusters() -> None:
+def test_stats_in_english_by_default() -> None:
     result = run("stats")
+    assert result.returncode == 0, result.stderr
+    assert "Lombardy Intelligent Factory Association" in result.stdout
+    assert "Lombardy Aerospace Cluster" in result.stdout
+    assert "Fabbrica Intelligente" not in result.stdout
+
+
+def test_stats_shows_all_nine_clusters_in_italian() -> None:
+    result = run("stats", "--lang", "it")
     assert result.returncode == 0, result.stderr
     for name in (
         "Fabbrica Intelligente",

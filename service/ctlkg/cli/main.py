@@ -45,6 +45,11 @@ class ResultFormat(StrEnum):
     xml = "xml"
 
 
+class Lang(StrEnum):
+    en = "en"
+    it = "it"
+
+
 class ExportFormat(StrEnum):
     turtle = "turtle"
     ntriples = "ntriples"
@@ -239,7 +244,7 @@ SELECT ?cluster ?label ?members
   (COUNT(DISTINCT ?component) AS ?pnrr_components)
 WHERE {
   ?cluster a ctl:Cluster ; rdfs:label ?label ; ctl:hasStatistics/ctl:totalMembers ?members .
-  FILTER(LANG(?label) = "it")
+  FILTER(LANG(?label) = "$lang")
   OPTIONAL { ?cluster ctl:hasProject ?project }
   OPTIONAL { ?cluster ctl:participatesInNetwork ?network }
   OPTIONAL { ?cluster ctl:coversEcosystem ?ecosystem }
@@ -253,12 +258,14 @@ WHERE {
 def stats(
     store_dir: Annotated[Path | None, typer.Option("--store-dir", help="A built store.")] = None,
     data: Annotated[list[Path] | None, typer.Option("--data", help="Data folder or files.")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the cluster labels.")] = Lang.en,
 ) -> None:
     """Counts per class and per cluster (inferences included)."""
     db = open_store(store_dir, data)
     for name, iri in store.ALL_GRAPHS.items():
         out.print(f"{name:<9} {store.count_triples(db, iri):>7} triples")
-    for text in (STATS_PER_CLASS, STATS_PER_CLUSTER):
+    # The language is one of the enum's values, so putting it in the text cannot inject anything.
+    for text in (STATS_PER_CLASS, STATS_PER_CLUSTER.replace("$lang", lang.value)):
         result = db.query(text, default_graph=store.query_default_graph(), prefixes=namespaces.PREFIXES)
         assert isinstance(result, ox.QuerySolutions)
         print_table(result)
