@@ -47,6 +47,20 @@ def test_validate_text_report_in_italian() -> None:
     assert "does not conform" in result.stdout
 
 
+def test_validate_text_report_summarises_first_with_prefixed_names() -> None:
+    result = run("validate")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Summary: 0 violations, ") and " warnings" in lines[0]
+    by_shape = [line.split() for line in lines[1 : lines.index("")]]
+    assert by_shape and all(cells[0] == "Warning" and cells[2].startswith("ctlsh:") for cells in by_shape)
+    total = int(lines[0].split(", ")[1].split()[0])
+    assert sum(int(cells[1]) for cells in by_shape) == total
+    details = lines.index(next(line for line in lines if line.startswith("Warning ")))
+    assert details > len(by_shape), "the details come after the summary"
+    assert "(ctl:hasParty|^ctl:partyTo)" in result.stdout, "IRIs inside property paths are shortened too"
+    assert "https://w3id.org/" not in result.stdout and "http://www.w3.org/" not in result.stdout
+
+
 def test_missing_file_is_one_clear_line() -> None:
     result = run("validate", "no/such/file.ttl")
     assert result.returncode == 2

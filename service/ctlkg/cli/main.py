@@ -14,12 +14,13 @@ import typer
 from ctlkg.build import exports, store
 from ctlkg.build import oxigraph as fastbuild
 from ctlkg.build import reference as pipeline
+from ctlkg.cli import report_text
 from ctlkg.cli.backup import backup, restore
 from ctlkg.cli.console import err, open_store, out, print_table, progress
 from ctlkg.cli.synergies import synergies
 from ctlkg.cli.synth import synth
 from ctlkg.errors import CtlkgError, ValidationFailed
-from ctlkg.rdf import links, namespaces
+from ctlkg.rdf import namespaces
 from ctlkg.rdf import sources as graphs
 from ctlkg.shacl.reference import ValidationReport, validate
 from ctlkg.synergy import graph as synergy_graph
@@ -66,18 +67,7 @@ def _print_report(report: ValidationReport, fmt: ReportFormat, lang: str) -> Non
     if fmt is ReportFormat.turtle:
         sys.stdout.write(report.report_graph.serialize(format="turtle"))
         return
-    for f in report.findings:
-        style = "red" if f.severity == "Violation" else "yellow"
-        where = links.curie(f.focus_node) + (f" {links.curie(f.path)}" if f.path else "")
-        out.print(f"[{style}]{f.severity:<9}[/{style}] {where}", highlight=False)
-        out.print(
-            f"          {f.message_it if lang == 'it' else f.message_en}", highlight=False, soft_wrap=True
-        )
-    counts = report.counts()
-    verdict = "[green]conforms[/green]" if report.conforms else "[red]does not conform[/red]"
-    out.print(
-        f"Data {verdict}: {counts.get('Violation', 0)} violations, {counts.get('Warning', 0)} warnings."
-    )
+    report_text.print_text(report, lang)
 
 
 @app.command("validate")
