@@ -107,7 +107,8 @@ def test_reason_writes_inferences(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])
 def test_export_parses(fmt: str) -> None:
-    result = subprocess.run([CTLKG, "export", "--format", fmt], capture_output=True, timeout=300, check=False)
+    result = subprocess.run([CTLKG, "export", "--format", fmt, "--out", "-"], capture_output=True, timeout=300,
+                            check=False)
     assert result.returncode == 0, result.stderr
     rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt]
     graph = Graph().parse(data=result.stdout, format=rdflib_format)
@@ -120,6 +121,27 @@ def test_export_files_with_gzip_and_graphs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ctlkg-inferred.nq.gz", "ctlkg-inferred.ttl.gz"]
+
+
+def test_export_writes_under_build_by_default(tmp_path: Path) -> None:
+    result = subprocess.run([CTLKG, "export"], capture_output=True, text=True, timeout=300, check=False,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()] == [
+        "build/dumps/ctlkg.ttl"
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "turtle"])
+def test_two_exports_of_the_same_data_are_byte_identical(tmp_path: Path, fmt: str) -> None:
+    """Each export compiles the data afresh, so its store labels the blank nodes anew."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        result = run("export", "--format", fmt, "--inferred", "--out", str(folder))
+        assert result.returncode == 0, result.stderr
+    (dump,) = list(first.iterdir())
+    assert "_:cb" in dump.read_text(encoding="utf-8"), "blank nodes carry their canonical labels"
+    assert dump.read_bytes() == (second / dump.name).read_bytes()
 
 
 def test_stats_in_english_by_default() -> None:

@@ -207,18 +207,22 @@ def export_cmd(
     inferred: Annotated[bool, typer.Option("--inferred", help="Include the OWL RL inferences.")] = False,
     gzip_: Annotated[bool, typer.Option("--gzip", help="Compress the files.")] = False,
     output: Annotated[
-        Path | None, typer.Option("--out", help="Folder for the dump files (default: stdout).")
-    ] = None,
+        str, typer.Option("--out", help="Folder for the dump files, or - for stdout (one format).")
+    ] = "build/dumps",
     store_dir: Annotated[Path | None, typer.Option("--store-dir", help="A built store.")] = None,
 ) -> None:
-    """Export the dataset as Turtle, N-Triples, N-Quads (graphs kept), TriG, JSON-LD or RDF/XML."""
+    """Export the dataset as Turtle, N-Triples, N-Quads (graphs kept), TriG, JSON-LD or RDF/XML.
+
+    Files go under build/ (ignored by git) unless told otherwise; blank nodes get canonical labels, so
+    exporting the same data twice gives the same bytes."""
     db = open_store(store_dir, None)
-    if output is None:
+    if output == "-":
         if len(fmt) != 1:
             raise CtlkgError("several formats need --out FOLDER")
         sys.stdout.buffer.write(exports.serialize(db, fmt[0].value, inferred=inferred))
         return
-    for path in exports.write_dumps(db, output, [f.value for f in fmt], inferred=inferred, compressed=gzip_):
+    formats = [f.value for f in fmt]
+    for path in exports.write_dumps(db, Path(output), formats, inferred=inferred, compressed=gzip_):
         err.print(f"wrote {path} ({path.stat().st_size} bytes)")
 
 
