@@ -37,12 +37,25 @@ Signature = tuple[tuple[str, int, int], ...]
 def load(lang: str, folder: Path | None = None) -> list[Example]:
     """Every readable ``.rq`` of the folder, by title; an empty or missing folder gives no examples.
 
-    Parsing the headers with rdflib takes seconds, so each folder is parsed once and again only when a
-    file is added, removed or changed (seen by its stat): an edited query still shows on the next visit."""
+    Parsing the headers with rdflib takes about a second, so a folder is parsed once and again only when
+    a file is added, removed or changed (seen by its stat): an edited query still shows on the next visit."""
     directory = folder if folder is not None else paths.QUERIES_DIR
     if not directory.is_dir():
         return []
-    return list(_parsed(directory, lang, _signature(directory)))
+    italian = lang == "it"
+    found = [
+        Example(
+            name=query.name,
+            title=(query.title_it if italian else query.title) or query.title,
+            description=(query.description_it if italian else query.description) or None,
+            text=query.text,
+            params=tuple(
+                f"?{p.name} = {p.default}" if p.default is not None else f"?{p.name}" for p in query.params
+            ),
+        )
+        for query in _parsed(directory, _signature(directory))
+    ]
+    return sorted(found, key=lambda e: e.title.casefold())
 
 
 def _signature(directory: Path) -> Signature:
@@ -56,27 +69,12 @@ def _signature(directory: Path) -> Signature:
     return tuple(found)
 
 
-@functools.lru_cache(maxsize=8)
-def _parsed(directory: Path, lang: str, signature: Signature) -> tuple[Example, ...]:
+@functools.lru_cache(maxsize=4)
+def _parsed(directory: Path, signature: Signature) -> tuple[named_queries.NamedQuery, ...]:
     found = []
     for name, _, _ in signature:
-        file = directory / name
         try:
-            query = named_queries.load_query(file)
+            found.append(named_queries.load_query(directory / name))
         except (named_queries.HeaderError, OSError, UnicodeDecodeError) as exc:
-            log.warning("example query %s left out: %s", file.name, exc)
-            continue
-        italian = lang == "it"
-        found.append(
-            Example(
-                name=query.name,
-                title=(query.title_it if italian else query.title) or query.title,
-                description=(query.description_it if italian else query.description) or None,
-                text=query.text,
-                params=tuple(
-                    f"?{p.name} = {p.default}" if p.default is not None else f"?{p.name}"
-                    for p in query.params
-                ),
-            )
-        )
-    return tuple(sorted(found, key=lambda e: e.title.casefold()))
+            log.warning("example query %s left out: %s", name, exc)
+    return tuple(found)
