@@ -47,6 +47,20 @@ def test_validate_text_report_in_italian() -> None:
     assert "does not conform" in result.stdout
 
 
+def test_validate_text_report_summarises_first_with_prefixed_names() -> None:
+    result = run("validate")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Summary: 0 violations, ") and " warnings" in lines[0]
+    by_shape = [line.split() for line in lines[1 : lines.index("")]]
+    assert by_shape and all(cells[0] == "Warning" and cells[2].startswith("ctlsh:") for cells in by_shape)
+    total = int(lines[0].split(", ")[1].split()[0])
+    assert sum(int(cells[1]) for cells in by_shape) == total
+    details = lines.index(next(line for line in lines if line.startswith("Warning ")))
+    assert details > len(by_shape), "the details come after the summary"
+    assert "(ctl:hasParty|^ctl:partyTo)" in result.stdout, "IRIs inside property paths are shortened too"
+    assert "https://w3id.org/" not in result.stdout and "http://www.w3.org/" not in result.stdout
+
+
 def test_missing_file_is_one_clear_line() -> None:
     result = run("validate", "no/such/file.ttl")
     assert result.returncode == 2
@@ -93,7 +107,8 @@ def test_reason_writes_inferences(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])
 def test_export_parses(fmt: str) -> None:
-    result = subprocess.run([CTLKG, "export", "--format", fmt], capture_output=True, timeout=300, check=False)
+    result = subprocess.run([CTLKG, "export", "--format", fmt, "--out", "-"], capture_output=True, timeout=300,
+                            check=False)
     assert result.returncode == 0, result.stderr
     rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt]
     graph = Graph().parse(data=result.stdout, format=rdflib_format)
@@ -108,8 +123,37 @@ def test_export_files_with_gzip_and_graphs(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ctlkg-inferred.nq.gz", "ctlkg-inferred.ttl.gz"]
 
 
-def test_stats_shows_all_nine_clusters() -> None:
+def test_export_writes_under_build_by_default(tmp_path: Path) -> None:
+    result = subprocess.run([CTLKG, "export"], capture_output=True, text=True, timeout=300, check=False,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()] == [
+        "build/dumps/ctlkg.ttl"
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "turtle"])
+def test_two_exports_of_the_same_data_are_byte_identical(tmp_path: Path, fmt: str) -> None:
+    """Each export compiles the data afresh, so its store labels the blank nodes anew."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        result = run("export", "--format", fmt, "--inferred", "--out", str(folder))
+        assert result.returncode == 0, result.stderr
+    (dump,) = list(first.iterdir())
+    assert "_:cb" in dump.read_text(encoding="utf-8"), "blank nodes carry their canonical labels"
+    assert dump.read_bytes() == (second / dump.name).read_bytes()
+
+
+def test_stats_in_english_by_default() -> None:
     result = run("stats")
+    assert result.returncode == 0, result.stderr
+    assert "Lombardy Intelligent Factory Association" in result.stdout
+    assert "Lombardy Aerospace Cluster" in result.stdout
+    assert "Fabbrica Intelligente" not in result.stdout
+
+
+def test_stats_shows_all_nine_clusters_in_italian() -> None:
+    result = run("stats", "--lang", "it")
     assert result.returncode == 0, result.stderr
     for name in (
         "Fabbrica Intelligente",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ctlkg.build import store
+from ctlkg.build import canonical, store
 from ctlkg.rdf import namespaces
 
 #: Format name -> (pyoxigraph format, file extension, media type).
@@ -27,15 +27,12 @@ def serialize(db: ox.Store, fmt: str, *, inferred: bool) -> bytes:
     """The dataset in one format: graphs kept where the format can hold them, merged otherwise."""
     rdf_format, _, _ = FORMATS[fmt]
     graphs = store.default_graphs(inferred=inferred)
+    # Canonical blank-node labels and a sorted order: two exports of the same data are the same bytes.
+    quads = canonical.relabelled(q for g in graphs for q in db.quads_for_pattern(None, None, None, g))
     if fmt in DATASET_FORMATS:
-        quads = [q for g in graphs for q in db.quads_for_pattern(None, None, None, g)]
         return ox.serialize(quads, format=rdf_format, prefixes=_prefixes(fmt)) or b""
-    triples = {
-        ox.Triple(q.subject, q.predicate, q.object)
-        for g in graphs
-        for q in db.quads_for_pattern(None, None, None, g)
-    }
-    return ox.serialize(sorted(triples, key=str), format=rdf_format, prefixes=_prefixes(fmt)) or b""
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    return ox.serialize(triples, format=rdf_format, prefixes=_prefixes(fmt)) or b""
 
 
 def _prefixes(fmt: str) -> dict[str, str] | None:

@@ -14,12 +14,13 @@ import typer
 from ctlkg.build import exports, store
 from ctlkg.build import oxigraph as fastbuild
 from ctlkg.build import reference as pipeline
+from ctlkg.cli import report_text
 from ctlkg.cli.backup import backup, restore
 from ctlkg.cli.console import err, open_store, out, print_table, progress
 from ctlkg.cli.synergies import synergies
 from ctlkg.cli.synth import synth
 from ctlkg.errors import CtlkgError, ValidationFailed
-from ctlkg.rdf import links, namespaces
+from ctlkg.rdf import namespaces
 from ctlkg.rdf import sources as graphs
 from ctlkg.shacl.reference import ValidationReport, validate
 from ctlkg.synergy import graph as synergy_graph
@@ -45,6 +46,11 @@ class ResultFormat(StrEnum):
     xml = "xml"
 
 
+class Lang(StrEnum):
+    en = "en"
+    it = "it"
+
+
 class ExportFormat(StrEnum):
     turtle = "turtle"
     ntriples = "ntriples"
@@ -61,18 +67,7 @@ def _print_report(report: ValidationReport, fmt: ReportFormat, lang: str) -> Non
     if fmt is ReportFormat.turtle:
         sys.stdout.write(report.report_graph.serialize(format="turtle"))
         return
-    for f in report.findings:
-        style = "red" if f.severity == "Violation" else "yellow"
-        where = links.curie(f.focus_node) + (f" {links.curie(f.path)}" if f.path else "")
-        out.print(f"[{style}]{f.severity:<9}[/{style}] {where}", highlight=False)
-        out.print(
-            f"          {f.message_it if lang == 'it' else f.message_en}", highlight=False, soft_wrap=True
-        )
-    counts = report.counts()
-    verdict = "[green]conforms[/green]" if report.conforms else "[red]does not conform[/red]"
-    out.print(
-        f"Data {verdict}: {counts.get('Violation', 0)} violations, {counts.get('Warning', 0)} warnings."
-    )
+    report_text.print_text(report, lang)
 
 
 @app.command("validate")
@@ -212,18 +207,22 @@ def export_cmd(
     inferred: Annotated[bool, typer.Option("--inferred", help="Include the OWL RL inferences.")] = False,
     gzip_: Annotated[bool, typer.Option("--gzip", help="Compress the files.")] = False,
     output: Annotated[
-        Path | None, typer.Option("--out", help="Folder for the dump files (default: stdout).")
-    ] = None,
+        str, typer.Option("--out", help="Folder for the dump files, or - for stdout (one format).")
+    ] = "build/dumps",
     store_dir: Annotated[Path | None, typer.Option("--store-dir", help="A built store.")] = None,
 ) -> None:
-    """Export the dataset as Turtle, N-Triples, N-Quads (graphs kept), TriG, JSON-LD or RDF/XML."""
+    """Export the dataset as Turtle, N-Triples, N-Quads (graphs kept), TriG, JSON-LD or RDF/XML.
+
+    Files go under build/ (ignored by git) unless told otherwise; blank nodes get canonical labels, so
+    exporting the same data twice gives the same bytes."""
     db = open_store(store_dir, None)
-    if output is None:
+    if output == "-":
         if len(fmt) != 1:
             raise CtlkgError("several formats need --out FOLDER")
         sys.stdout.buffer.write(exports.serialize(db, fmt[0].value, inferred=inferred))
         return
-    for path in exports.write_dumps(db, output, [f.value for f in fmt], inferred=inferred, compressed=gzip_):
+    formats = [f.value for f in fmt]
+    for path in exports.write_dumps(db, Path(output), formats, inferred=inferred, compressed=gzip_):
         err.print(f"wrote {path} ({path.stat().st_size} bytes)")
 
 
@@ -239,7 +238,7 @@ SELECT ?cluster ?label ?members
   (COUNT(DISTINCT ?component) AS ?pnrr_components)
 WHERE {
   ?cluster a ctl:Cluster ; rdfs:label ?label ; ctl:hasStatistics/ctl:totalMembers ?members .
-  FILTER(LANG(?label) = "it")
+  FILTER(LANG(?label) = "$lang")
   OPTIONAL { ?cluster ctl:hasProject ?project }
   OPTIONAL { ?cluster ctl:participatesInNetwork ?network }
   OPTIONAL { ?cluster ctl:coversEcosystem ?ecosystem }
@@ -253,12 +252,14 @@ WHERE {
 def stats(
     store_dir: Annotated[Path | None, typer.Option("--store-dir", help="A built store.")] = None,
     data: Annotated[list[Path] | None, typer.Option("--data", help="Data folder or files.")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the cluster labels.")] = Lang.en,
 ) -> None:
     """Counts per class and per cluster (inferences included)."""
     db = open_store(store_dir, data)
     for name, iri in store.ALL_GRAPHS.items():
         out.print(f"{name:<9} {store.count_triples(db, iri):>7} triples")
-    for text in (STATS_PER_CLASS, STATS_PER_CLUSTER):
+    # The language is one of the enum's values, so putting it in the text cannot inject anything.
+    for text in (STATS_PER_CLASS, STATS_PER_CLUSTER.replace("$lang", lang.value)):
         result = db.query(text, default_graph=store.query_default_graph(), prefixes=namespaces.PREFIXES)
         assert isinstance(result, ox.QuerySolutions)
         print_table(result)
@@ -357,7 +358,7 @@ def main() -> None:
         _print_report(report, ReportFormat.text, "en")
         sys.exit(1)
     except CtlkgError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)  # one line, however narrow the terminal
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

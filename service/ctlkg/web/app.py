@@ -31,12 +31,12 @@ from ctlkg.sparql.remote import RemoteBackend
 from ctlkg.sparql.result_cache import ResultCache
 from ctlkg.sparql.runner import Runner
 from ctlkg.web import errors as http_errors
-from ctlkg.web import openapi
+from ctlkg.web import openapi, port_check
 from ctlkg.web.api import dumps, graph_store, sparql_update, void
 from ctlkg.web.api import named_queries as api_queries
 from ctlkg.web.api import sparql_query as sparql_protocol
 from ctlkg.web.api import synergies as api_synergies
-from ctlkg.web.html import assets, dumps_page, error_page, linked_data, pages, void_page
+from ctlkg.web.html import assets, dumps_page, error_page, examples, linked_data, pages, void_page
 from ctlkg.web.http_protocol import JsonErrorsProtocol
 from ctlkg.web.middleware import AccessLog, BodyLimit, Compression, HeadAsGet, SecurityHeaders, Utf8Query
 
@@ -115,6 +115,7 @@ def _warm(synergies: api_synergies.SynergyCache) -> None:
         synergies.get()
     except (CtlkgError, OSError) as exc:  # the first request will meet the same error and report it
         log.warning("synergies not scored at start-up: %s", exc)
+    examples.load("en")  # the query page's named queries: a second of rdflib parsing, done once here
 
 
 def urls(settings: Settings) -> dict[str, str]:
@@ -147,7 +148,8 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         for name, url in urls(settings).items():
             log.info("%-16s %s", name, url)
-        # Score the materialised synergies now, beside the first requests rather than in one of them.
+        # Score the materialised synergies and parse the named queries now, beside the first requests
+        # rather than in one of them.
         threading.Thread(target=_warm, args=(synergies,), name="synergies-warm-up", daemon=True).start()
         yield
         runner.close()
@@ -204,6 +206,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
 
 def serve(settings: Settings) -> None:
     """Run the service until interrupted; one log line per request, the URLs when it starts."""
+    port_check.ensure_free(settings.host, settings.port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(settings)
     try:

@@ -7,6 +7,7 @@ the named-query tests are what make it fail loudly.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,29 +30,51 @@ class Example:
     params: tuple[str, ...] = ()
 
 
+#: A file's identity for the cache: name, modification time and size (a stat, not a parse).
+Signature = tuple[tuple[str, int, int], ...]
+
+
 def load(lang: str, folder: Path | None = None) -> list[Example]:
-    """Every readable ``.rq`` of the folder, by title; an empty or missing folder gives no examples."""
+    """Every readable ``.rq`` of the folder, by title; an empty or missing folder gives no examples.
+
+    Parsing the headers with rdflib takes about a second, so a folder is parsed once and again only when
+    a file is added, removed or changed (seen by its stat): an edited query still shows on the next visit."""
     directory = folder if folder is not None else paths.QUERIES_DIR
     if not directory.is_dir():
         return []
+    italian = lang == "it"
+    found = [
+        Example(
+            name=query.name,
+            title=(query.title_it if italian else query.title) or query.title,
+            description=(query.description_it if italian else query.description) or None,
+            text=query.text,
+            params=tuple(
+                f"?{p.name} = {p.default}" if p.default is not None else f"?{p.name}" for p in query.params
+            ),
+        )
+        for query in _parsed(directory, _signature(directory))
+    ]
+    return sorted(found, key=lambda e: e.title.casefold())
+
+
+def _signature(directory: Path) -> Signature:
     found = []
     for file in sorted(directory.glob("*.rq")):
         try:
-            query = named_queries.load_query(file)
-        except (named_queries.HeaderError, OSError, UnicodeDecodeError) as exc:
-            log.warning("example query %s left out: %s", file.name, exc)
+            info = file.stat()
+        except OSError:
             continue
-        italian = lang == "it"
-        found.append(
-            Example(
-                name=query.name,
-                title=(query.title_it if italian else query.title) or query.title,
-                description=(query.description_it if italian else query.description) or None,
-                text=query.text,
-                params=tuple(
-                    f"?{p.name} = {p.default}" if p.default is not None else f"?{p.name}"
-                    for p in query.params
-                ),
-            )
-        )
-    return sorted(found, key=lambda e: e.title.casefold())
+        found.append((file.name, info.st_mtime_ns, info.st_size))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(directory: Path, signature: Signature) -> tuple[named_queries.NamedQuery, ...]:
+    found = []
+    for name, _, _ in signature:
+        try:
+            found.append(named_queries.load_query(directory / name))
+        except (named_queries.HeaderError, OSError, UnicodeDecodeError) as exc:
+            log.warning("example query %s left out: %s", name, exc)
+    return tuple(found)
