@@ -80,11 +80,15 @@ class DumpCache:
     def made(self, name: str) -> Made:
         """One dump file, made on first request (blocking: serialising the whole graph takes a moment)."""
         fmt, inferred, gz = FILES[name]
+        if gz:  # the plain file first (kept too): serialising is the costly part, compressing is not
+            self.made(exports.file_name(fmt, inferred=inferred))
         with self._lock:
             found = self._files.get(name)
             if found is None:
                 seen = self.version.value
-                payload = exports.serialize(self._snapshot_locked(seen), fmt, inferred=inferred)
+                plain = self._files.get(exports.file_name(fmt, inferred=inferred)) if gz else None
+                payload = plain.body if plain is not None else exports.serialize(
+                    self._snapshot_locked(seen), fmt, inferred=inferred)
                 body = gzip.compress(payload, mtime=0) if gz else payload
                 found = Made(body, hashlib.sha256(body).hexdigest(),
                              datetime.now(UTC).isoformat(timespec="seconds"))
