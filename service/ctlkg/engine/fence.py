@@ -49,10 +49,14 @@ def python_paths() -> list[str]:
 
 
 def _restrict_files(readable: Iterable[str]) -> None:
+    """Read-only access beneath each path. A regular file (the N-Quads of an in-memory version) takes file
+    rights only: Landlock refuses directory rights on a file (EINVAL), which left every worker unfenced."""
     ruleset = landlock.Ruleset()
-    read_only = landlock.FSAccess.READ_FILE | landlock.FSAccess.READ_DIR
     for path in readable:
-        ruleset.allow(path, rules=read_only)
+        rights = landlock.FSAccess.READ_FILE
+        if os.path.isdir(path):
+            rights |= landlock.FSAccess.READ_DIR
+        ruleset.allow(path, rules=rights)
     ruleset.apply()
 
 
