@@ -15,12 +15,29 @@ from ctlkg.rdf import links
 from ctlkg.web.html import templating
 
 
+@dataclass(frozen=True)
+class Shown:
+    """An object as the template shows it: ``kind`` is "iri", "literal" or "bnode"."""
+
+    kind: str
+    value: str
+    language: str | None = None
+
+
 @dataclass
 class Described:
     """One subject and its (predicate, object) rows, in the order the description gives them."""
 
     iri: str
-    rows: list[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal]] = field(default_factory=list)
+    rows: list[tuple[str, Shown]] = field(default_factory=list)
+
+
+def _shown(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Shown:
+    if isinstance(term, ox.NamedNode):
+        return Shown("iri", term.value)
+    if isinstance(term, ox.Literal):
+        return Shown("literal", term.value, term.language)
+    return Shown("bnode", term.value)
 
 
 def group(triples: list[ox.Triple]) -> list[Described]:
@@ -32,7 +49,7 @@ def group(triples: list[ox.Triple]) -> list[Described]:
         subject = triple.subject.value
         entry = found.setdefault(subject, Described(subject))
         if isinstance(triple.object, ox.NamedNode | ox.BlankNode | ox.Literal):
-            entry.rows.append((triple.predicate.value, triple.object))
+            entry.rows.append((triple.predicate.value, _shown(triple.object)))
     return list(found.values())
 
 
