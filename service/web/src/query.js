@@ -61,9 +61,71 @@ document.querySelectorAll(".no-js-only").forEach((node) => { if (node instanceof
 copyLink.hidden = false;
 snippets.hidden = false;
 
+const paramsBox = byId("query-params", HTMLFieldSetElement);
+/**
+ * The named query chosen from the examples, while the editor still holds it unchanged: it runs through
+ * /api/queries/{name} with the form's values bound (the SPARQL endpoint cannot bind parameters).
+ * @type {{name: string, body: string, fields: Map<string, HTMLInputElement | HTMLSelectElement>} | null}
+ */
+let active = null;
+
+/** @param {string} text */
+function edited(text) {
+  keepCurrent(text);
+  if (active && text !== active.body) { active = null; paramsBox.hidden = true; }
+}
+
+/**
+ * The chosen example's parameters as a form: a select for an enum, a text field otherwise, each starting
+ * from its default (or the header's example value).
+ * @param {HTMLButtonElement} button
+ * @param {string} body
+ */
+function showParams(button, body) {
+  /** @type {{name: string, type: string, description: string, value: string, enum: string[]}[]} */
+  const params = JSON.parse(button.dataset.params || "[]");
+  const legend = document.createElement("legend");
+  legend.textContent = msg("msgParams") + " · " + (button.textContent || "");
+  paramsBox.replaceChildren(legend);
+  /** @type {Map<string, HTMLInputElement | HTMLSelectElement>} */
+  const fields = new Map();
+  params.forEach((param) => {
+    const label = document.createElement("label");
+    label.className = "small";
+    label.append(document.createTextNode("?" + param.name + " "));
+    /** @type {HTMLInputElement | HTMLSelectElement} */
+    let field;
+    if (param.enum.length) {
+      const select = document.createElement("select");
+      param.enum.forEach((value) => select.add(new Option(value, value)));
+      field = select;
+    } else {
+      const input = document.createElement("input");
+      input.type = "text";
+      input.size = param.type === "iri" ? 52 : 14;
+      field = input;
+    }
+    field.name = "param-" + param.name;
+    field.title = param.description;
+    field.value = param.value;
+    label.appendChild(field);
+    paramsBox.appendChild(label);
+    fields.set(param.name, field);
+  });
+  paramsBox.hidden = params.length === 0;
+  active = params.length ? { name: button.dataset.name || "", body, fields } : null;
+}
+
+/**
+ * Where a named query with its bound values is asked (and downloaded, with ``format``).
+ * @param {{name: string, fields: Map<string, HTMLInputElement | HTMLSelectElement>}} named
+ * @returns {URLSearchParams}
+ */
+const boundValues = (named) => new URLSearchParams([...named.fields].map(([key, field]) => [key, field.value]));
+
 const nonce = document.querySelector('meta[name="ctlkg-style-nonce"]');
 const editor = fromTextArea(textarea, () => form.requestSubmit(),
-  { nonce: nonce instanceof HTMLMetaElement ? nonce.content : "", onChange: keepCurrent });
+  { nonce: nonce instanceof HTMLMetaElement ? nonce.content : "", onChange: edited });
 // A shared link (?query=) opens its query; otherwise the page takes up the query written last time.
 const kept = currentQuery();
 if (!new URL(window.location.href).searchParams.has("query") && kept && kept !== editor.getValue()) {
@@ -100,14 +162,16 @@ function clearDownloads() {
 /**
  * @param {string} query
  * @param {string[]} formats
+ * @param {string | null} [named]  a named query's address with its values: the files come from there
  */
-function showDownloads(query, formats) {
+function showDownloads(query, formats, named = null) {
   clearDownloads();
   formats.forEach((format) => {
     const a = document.createElement("a");
     a.className = "button small";
     a.dataset.format = format;
-    a.href = "/sparql?" + new URLSearchParams({ query, format }).toString();
+    a.href = named ? named + "&" + new URLSearchParams({ format }).toString()
+      : "/sparql?" + new URLSearchParams({ query, format }).toString();
     a.textContent = format.toUpperCase();
     downloads.appendChild(a);
     downloads.appendChild(document.createTextNode(" "));
@@ -243,16 +307,20 @@ async function run() {
   results.replaceChildren();
   clearDownloads();
   const started = performance.now();
+  const named = active && query === active.body
+    ? "/api/queries/" + encodeURIComponent(active.name) + "?" + boundValues(active).toString() : null;
   let response;
   try {
-    response = await fetch("/sparql", {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        Accept: "application/sparql-results+json, text/turtle;q=0.9",
-      },
-      body: new URLSearchParams({ query }),
-    });
+    response = named
+      ? await fetch(named, { headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" } })
+      : await fetch("/sparql", {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Accept: "application/sparql-results+json, text/turtle;q=0.9",
+        },
+        body: new URLSearchParams({ query }),
+      });
   } catch (error) {
     setStatus(msg("msgError") + ": " + (error instanceof Error ? error.message : String(error)), true);
     return;
@@ -272,7 +340,7 @@ async function run() {
     if (typeof data.boolean === "boolean") {
       setStatus(String(data.boolean) + " · " + seconds + " s", false);
       results.appendChild(rawView(data));
-      showDownloads(query, ["json", "xml"]);
+      showDownloads(query, ["json", "xml"], named);
       return;
     }
     /** @type {string[]} */
@@ -299,7 +367,7 @@ async function run() {
       }
     }
     results.appendChild(rawView(data));
-    showDownloads(query, SELECT_FORMATS);
+    showDownloads(query, SELECT_FORMATS, named);
     return;
   }
   const pre = document.createElement("pre");
@@ -307,7 +375,7 @@ async function run() {
   results.appendChild(pre);
   results.appendChild(graphView(query));
   setStatus(seconds + " s", false);
-  showDownloads(query, GRAPH_FORMATS);
+  showDownloads(query, GRAPH_FORMATS, named);
 }
 
 form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
@@ -317,7 +385,9 @@ document.querySelectorAll("button.example").forEach((button) => {
   if (!(button instanceof HTMLButtonElement)) return;
   button.addEventListener("click", () => {
     const source = document.getElementById(button.dataset.example || "");
-    if (source) editor.setValue(source.textContent || "");
+    const body = source ? source.textContent || "" : "";
+    if (source) editor.setValue(body);
+    showParams(button, editor.getValue());
     editor.focus();
   });
 });

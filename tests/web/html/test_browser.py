@@ -390,3 +390,46 @@ def test_a_construct_answer_can_be_drawn_as_a_graph(browser: webdriver.Chrome, s
     names = [n.find_element(By.TAG_NAME, "text").text for n in nodes]
     assert "cluster:afil" in names
     assert console_errors(browser) == []
+
+
+def _choose_example(driver: webdriver.Chrome, name: str) -> None:
+    driver.find_element(By.CSS_SELECTOR, f'button.example[data-name="{name}"]').click()
+    wait(driver).until(lambda d: d.find_element(By.ID, "query-params").is_displayed())
+
+
+def _column(driver: webdriver.Chrome, name: str) -> list[str]:
+    heads = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#results thead th")]
+    if name not in heads:  # not drawn yet
+        return []
+    index = heads.index(name) + 1
+    return [td.text for td in driver.find_elements(By.CSS_SELECTOR, f"#results tbody td:nth-child({index})")]
+
+
+def test_a_named_query_runs_through_its_form(browser: webdriver.Chrome, site: Service) -> None:
+    """An example shows its query without the header and a form of its parameters; it runs with them
+    bound (no empty label column), in the language chosen; an IRI parameter starts from the header's
+    example; downloads carry the values; editing the text leaves the form behind."""
+    open_query_page(browser, site.url + "/query")
+    _choose_example(browser, "shared-networks")
+    assert "#+" not in browser.find_element(By.CSS_SELECTOR, ".cm-content").text
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+    labels = _column(browser, "cluster_a_label")
+    assert labels and all(labels), "every row has its label"
+    Select(browser.find_element(By.NAME, "param-lang")).select_by_value("it")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(lambda d: "it" in _column(d, "lang"))
+    assert all(_column(browser, "cluster_a_label"))
+    csv = browser.find_element(By.CSS_SELECTOR, '#downloads a[data-format="csv"]').get_attribute("href") or ""
+    assert "/api/queries/shared-networks?lang=it&format=csv" in csv
+
+    _choose_example(browser, "cluster-profile")
+    cluster = browser.find_element(By.NAME, "param-cluster")
+    assert cluster.get_attribute("value") == "https://w3id.org/lombardia-clusters/id/cluster/afil"
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+    assert set(_column(browser, "cluster")) == {"cluster:afil"}
+
+    type_into_editor(browser, Keys.CONTROL + Keys.END, "\n# edited")
+    assert not browser.find_element(By.ID, "query-params").is_displayed()
+    assert console_errors(browser) == []

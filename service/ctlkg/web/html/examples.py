@@ -11,6 +11,7 @@ import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from ctlkg.rdf import paths
 from ctlkg.sparql import named_queries
@@ -26,8 +27,13 @@ class Example:
     title: str
     description: str | None
     text: str
-    #: "name = default" for each parameter, since /sparql cannot bind them: the reader edits them in.
+    #: "name = default" for each parameter, shown beside the example's title.
     params: tuple[str, ...] = ()
+    #: The query without its ``#+`` header: what the editor shows (the header is the form's and the list's).
+    body: str = ""
+    #: The parameters for the page's form: name, type, description, the value to start from (the default,
+    #: else the header's example), the allowed values.
+    form: tuple[dict[str, object], ...] = ()
 
 
 #: A file's identity for the cache: name, modification time and size (a stat, not a parse).
@@ -52,10 +58,34 @@ def load(lang: str, folder: Path | None = None) -> list[Example]:
             params=tuple(
                 f"?{p.name} = {p.default}" if p.default is not None else f"?{p.name}" for p in query.params
             ),
+            body=body(query.text),
+            form=tuple(
+                {"name": p.name, "type": p.type, "description": p.description,
+                 "value": p.default if p.default is not None
+                 else example_values(query.example).get(p.name, ""),
+                 "enum": list(p.enum or ())}
+                for p in query.params
+            ),
         )
         for query in _parsed(directory, _signature(directory))
     ]
     return sorted(found, key=lambda e: e.title.casefold())
+
+
+def body(text: str) -> str:
+    """The query without its leading ``#+`` header lines."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if not line.startswith("#+")), len(lines))
+    return "".join(lines[start:])
+
+
+def example_values(example: str) -> dict[str, str]:
+    """The parameter values of a header's ``example`` URL (/api/queries/name?cluster=...).
+
+    >>> example_values("/api/queries/cluster-profile?cluster=https://w3id.org/x/cluster/afil&lang=it")
+    {'cluster': 'https://w3id.org/x/cluster/afil', 'lang': 'it'}
+    """
+    return dict(parse_qsl(urlsplit(example).query))
 
 
 def _signature(directory: Path) -> Signature:
