@@ -65,6 +65,11 @@ def test_every_example_answers(service: Service, client: httpx.Client, name: str
     body = response.json()
     assert body["columns"] == list(catalogue()[name].columns)
     assert body["rows"], f"{name} answers no rows on the {service.backend} backend"
+    # Run from its example, every thing named has its label (no empty label column where there is a thing).
+    for column in (c for c in body["columns"] if c.endswith("_label") and c[: -len("_label")] in body["columns"]):
+        thing = column[: -len("_label")]
+        unlabelled = [r[thing] for r in body["rows"] if r.get(thing) and not r.get(column)]
+        assert not unlabelled, (name, column, unlabelled[:3])
 
 
 def test_rows_carry_iris_labels_and_numbers(service: Service, client: httpx.Client) -> None:
