@@ -96,6 +96,34 @@ def test_query_syntax_error_is_reported_without_traceback() -> None:
     assert_no_traceback(result)
 
 
+def test_a_named_query_runs_with_its_parameters(tmp_path: Path) -> None:
+    """`ctlkg query queries/X.rq` binds the header's defaults (labels, not empty columns); --param sets a
+    value, checked against the header; a required one left out, or an unknown one, is a one-line error."""
+    store_dir = tmp_path / "store"
+    assert run("build", "--out", str(store_dir)).returncode == 0
+    root = Path(__file__).resolve().parents[2]
+    networks = str(root / "queries" / "shared-networks.rq")
+
+    def rows(*args: str) -> list[dict[str, str]]:
+        result = run("query", *args, "--store-dir", str(store_dir), "--format", "csv")
+        assert result.returncode == 0, result.stderr
+        return list(csv.DictReader(io.StringIO(result.stdout)))
+
+    english = rows(networks)
+    assert english and all(r["cluster_a_label"] for r in english) and {r["lang"] for r in english} == {"en"}
+    italian = rows(networks, "--param", "lang=it")
+    assert {r["lang"] for r in italian} == {"it"} and all(r["cluster_a_label"] for r in italian)
+    profile = str(root / "queries" / "cluster-profile.rq")
+    lac = rows(profile, "--param", "cluster=https://w3id.org/lombardia-clusters/id/cluster/lac")
+    assert {r["cluster"] for r in lac} == {"https://w3id.org/lombardia-clusters/id/cluster/lac"}
+    for args, said in (((profile,), "needs --param cluster="), ((networks, "--param", "lang=fr"), "not allowed"),
+                       ((networks, "--param", "colour=red"), "has no parameter colour"),
+                       (("-e", "ASK {}", "--param", "x=1"), "binds the parameters of a named query")):
+        failed = run("query", *args, "--store-dir", str(store_dir))
+        assert failed.returncode == 2 and said in failed.stderr, (args, failed.stderr)
+        assert_no_traceback(failed)
+
+
 def test_reason_writes_inferences(tmp_path: Path) -> None:
     target = tmp_path / "inferred.ttl"
     result = run("reason", "--out", str(target))

@@ -14,7 +14,7 @@ import typer
 from ctlkg.build import exports, store
 from ctlkg.build import oxigraph as fastbuild
 from ctlkg.build import reference as pipeline
-from ctlkg.cli import report_text
+from ctlkg.cli import bindings, report_text
 from ctlkg.cli.backup import backup, restore
 from ctlkg.cli.console import err, open_store, out, print_table, progress
 from ctlkg.cli.synergies import synergies
@@ -169,15 +169,21 @@ def query(
     inferred: Annotated[bool, typer.Option(help="Include the OWL RL inferences.")] = True,
     store_dir: Annotated[Path | None, typer.Option("--store-dir", help="A built store.")] = None,
     data: Annotated[list[Path] | None, typer.Option("--data", help="Data folder or files.")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="NAME=VALUE for a parameter of a named query (repeat); others take their defaults.",
+    )] = None,
 ) -> None:
-    """Run a SPARQL query over the graph (union of ontology, data and, by default, inferences)."""
+    """Run a SPARQL query over the graph (union of ontology, data and, by default, inferences). A named
+    query of queries/ runs with its parameters bound: --param values, else the defaults of its header."""
     if (file is None) == (expression is None):
         raise CtlkgError("give either a query file or -e QUERY, not both or neither")
     text = expression if expression is not None else Path(file).read_text(encoding="utf-8")  # type: ignore[arg-type]
+    bound = bindings.bound(Path(file) if file is not None and text.startswith("#+") else None, param or [])
     db = open_store(store_dir, data)
     try:
         result = db.query(
-            text, default_graph=store.query_default_graph(inferred=inferred), prefixes=namespaces.PREFIXES
+            text, default_graph=store.query_default_graph(inferred=inferred), prefixes=namespaces.PREFIXES,
+            substitutions=bound or None,
         )
     except SyntaxError as exc:
         raise CtlkgError(f"query syntax error: {exc}") from exc
