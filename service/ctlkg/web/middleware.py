@@ -19,9 +19,9 @@ from ctlkg.web.errors import SENT_METHOD, error_response, loggable
 access = logging.getLogger("ctlkg.access")
 
 
-class AccessLog:
-    """Method, path, status and time; never the query string or headers, where secrets may travel; the
-    path escaped and clipped, so a client cannot forge a line or flood the log with one."""
+class HttpOnly:
+    """Pure ASGI middleware that acts on HTTP requests (``handle``) and lets anything else (the lifespan)
+    through untouched: the shape the middlewares below share."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -30,6 +30,17 @@ class AccessLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class AccessLog(HttpOnly):
+    """Method, path, status and time; never the query string or headers, where secrets may travel; the
+    path escaped and clipped, so a client cannot forge a line or flood the log with one."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         start = time.perf_counter()
         status = 500
 
@@ -47,17 +58,14 @@ class AccessLog:
             access.info("%s %s %d %.1f ms", method, path, status, elapsed)
 
 
-class BodyLimit:
+class BodyLimit(HttpOnly):
     """Refuse bodies over ``max_bytes`` with 413: at once when Content-Length says so, else while reading."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
                 response = error_response(413, self._message())
@@ -91,18 +99,11 @@ _ALWAYS = {
 }
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpOnly):
     """The one place of the headers every answer carries (nosniff, a referrer policy, no framing) and of
     the strict CSP for those that do not carry their own (the pages send theirs, with a nonce)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))

@@ -39,6 +39,15 @@ def per_method(
         api.add_api_route(path, endpoint, methods=[method], **options)
 
 
+def readable_routes(
+    api: APIRouter, table: Sequence[tuple[str, Callable[..., Any], str]], **options: Any
+) -> None:
+    """A GET route (and its HEAD, for the document) for each (path, handler, summary) of ``table``: the
+    pages and the linked data are tables of such routes."""
+    for path, handler, summary in table:
+        per_method(api, path, handler, ("GET", "HEAD"), summary=summary, **options)
+
+
 def document(app: FastAPI) -> None:
     """The document says 400 where FastAPI would have said 422, since that is what we send, and every
     operation documents the shape of its errors."""

@@ -180,10 +180,8 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
     """The linked-data routes, for create_app to include."""
     handlers = LinkedData(settings, backend)
     api = APIRouter(tags=["linked data"])
-    for path, handler, summary in (
+    openapi.readable_routes(api, (
         ("/id/{path:path}", handlers.resource, "Dereference an instance IRI"),
         ("/ontology", handlers.ontology, "The ontology (documentation or RDF)"),
-    ):
-        openapi.per_method(api, path, handler, ("GET", "HEAD"), responses=RESPONSES, response_class=Response,
-                           summary=summary)
+    ), responses=RESPONSES, response_class=Response)
     return api

@@ -126,7 +126,7 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
     """The page routes, for create_app to include."""
     handlers = Pages(settings, backend)
     api = APIRouter(tags=["pages"])
-    for path, handler, summary in (
+    openapi.readable_routes(api, (
         ("/", handlers.home, "Home page"),
         ("/query", handlers.query, "SPARQL query page"),
         ("/network", handlers.network, "Network of the links between the clusters"),
@@ -134,6 +134,5 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
         ("/docs", handlers.docs, "The API, browsable (Swagger UI over /openapi.json)"),
         ("/list/{name}", handlers.class_list, "Every instance of one class of the ontology"),
         ("/about/{name}", handlers.about, "A document of the project: how synergies are scored"),
-    ):
-        openapi.per_method(api, path, handler, ("GET", "HEAD"), response_class=HTMLResponse, summary=summary)
+    ), response_class=HTMLResponse)
     return api
