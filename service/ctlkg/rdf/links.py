@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import quote, unquote
 
 from ctlkg.rdf import namespaces
@@ -59,13 +60,19 @@ def href(iri: str) -> str | None:
     return iri if iri.lower().startswith(("http://", "https://")) else None
 
 
-def curie(iri: str) -> str:
-    """A short name (``ctl:Cluster``, ``schema:url``) when a known prefix fits, else the IRI unchanged."""
+def curie(iri: str, prefixes: Mapping[str, str] = namespaces.PREFIXES) -> str:
+    """A short name (``ctl:Cluster``, ``schema:url``) when a prefix fits (the longest namespace wins), else
+    the IRI unchanged; ``prefixes`` adds a page's own (the VoID page's void: and dcat:).
+
+    >>> triples = "http://rdfs.org/ns/void#triples"
+    >>> curie(triples), curie(triples, {"void": "http://rdfs.org/ns/void#"})
+    ('http://rdfs.org/ns/void#triples', 'void:triples')
+    """
     best = ""
-    for prefix, base in namespaces.PREFIXES.items():
-        if iri.startswith(base) and len(base) > len(namespaces.PREFIXES.get(best, "")):
+    for prefix, base in prefixes.items():
+        if iri.startswith(base) and len(base) > len(prefixes.get(best, "")):
             best = prefix
     if not best:
         return iri
-    rest = iri[len(namespaces.PREFIXES[best]) :]
+    rest = iri[len(prefixes[best]) :]
     return f"{best}:{rest}" if rest else iri

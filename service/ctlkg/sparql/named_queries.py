@@ -65,6 +65,8 @@ class NamedQuery:
     tags: tuple[str, ...]
     #: The variables of the top-level SELECT, in order: the columns of every answer.
     columns: tuple[str, ...]
+    #: The query after its ``#+`` header: what an editor shows.
+    body: str = ""
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -208,7 +210,8 @@ def load_query(path: Path) -> NamedQuery:
         raise HeaderError(f"{where}: a parameter is declared twice")
     _check_example(fields["example"], path.stem, params, where)
     columns = _check_variables(body, params, where)
-    return NamedQuery(name=path.stem, text=text, params=params, tags=tuple(tags), columns=columns, **fields)
+    return NamedQuery(name=path.stem, text=text, params=params, tags=tuple(tags), columns=columns, body=body,
+                      **fields)
 
 
 def load_catalogue(queries_dir: Path) -> dict[str, NamedQuery]:

@@ -3,6 +3,7 @@ for answers that cross a network, HEAD answered wherever GET is, and a query str
 
 from __future__ import annotations
 
+import abc
 import functools
 import ipaddress
 import logging
@@ -19,7 +20,7 @@ from ctlkg.web.errors import SENT_METHOD, error_response, loggable
 access = logging.getLogger("ctlkg.access")
 
 
-class HttpOnly:
+class HttpOnly(abc.ABC):
     """Pure ASGI middleware that acts on HTTP requests (``handle``) and lets anything else (the lifespan)
     through untouched: the shape the middlewares below share."""
 
@@ -32,8 +33,9 @@ class HttpOnly:
             return
         await self.handle(scope, receive, send)
 
+    @abc.abstractmethod
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raise NotImplementedError
+        """What the middleware does with one HTTP request."""
 
 
 class AccessLog(HttpOnly):

@@ -2,6 +2,7 @@
 // first text column (or the first that is not numeric, or the row number). Drawn as SVG with d3; every text set as text.
 import * as d3 from "./d3.js";
 import { curie } from "./site.js";
+import { isNumeric } from "./table.js";
 
 /** @typedef {import("./table.js").Binding} Binding */
 
@@ -10,14 +11,13 @@ const ROW = 22;
 const MOST = 200;
 
 /**
- * The columns a chart can show: numeric ones (every bound value a number).
+ * The columns a chart can show: numeric ones (every bound value of a numeric type, as the table reads them).
  * @param {string[]} vars
  * @param {Binding[]} bindings
  * @returns {string[]}
  */
 export function numericColumns(vars, bindings) {
-  return vars.filter((name) => bindings.some((b) => b[name]) &&
-    bindings.every((b) => !b[name] || !Number.isNaN(Number(b[name]?.value)) && b[name]?.type !== "uri"));
+  return vars.filter((name) => bindings.some((b) => b[name]) && bindings.every((b) => !b[name] || isNumeric(b[name])));
 }
 
 /**

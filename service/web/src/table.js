@@ -14,7 +14,7 @@ import { curie, isNumericType, localHref } from "./site.js";
  * @param {Term | undefined} term
  * @returns {boolean}
  */
-function isNumeric(term) {
+export function isNumeric(term) {
   return Boolean(term && isNumericType(term.datatype));
 }
 

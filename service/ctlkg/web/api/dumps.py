@@ -62,6 +62,8 @@ class DumpCache:
         self._snapshot: VersionedCache[ox.Store] = VersionedCache(cachetools.Cache(maxsize=1), self.version)
         self._files: VersionedCache[Made] = VersionedCache(cachetools.Cache(maxsize=len(FILES)),
                                                            self.version)
+        self._counts: VersionedCache[dict[str, int]] = VersionedCache(cachetools.Cache(maxsize=1),
+                                                                      self.version)
 
     def _take_snapshot(self) -> ox.Store:
         snapshot = ox.Store()
@@ -103,12 +105,17 @@ class DumpCache:
         """Quads with and without what is derived: what the two kinds of dump hold (the merging formats
         hold these less any triple two graphs share)."""
         with self._lock:
-            snapshot = self._snapshot_locked(self.version.value)
-        return {
-            kind: sum(1 for graph in store.default_graphs(inferred=kind == "inferred")
-                      for _ in snapshot.quads_for_pattern(None, None, None, graph))
-            for kind in ("asserted", "inferred")
-        }
+            found = self._counts.get("all")
+            if found is None:
+                seen = self.version.value
+                snapshot = self._snapshot_locked(seen)
+                found = {
+                    kind: sum(1 for graph in store.default_graphs(inferred=kind == "inferred")
+                              for _ in snapshot.quads_for_pattern(None, None, None, graph))
+                    for kind in ("asserted", "inferred")
+                }
+                self._counts.put("all", found, seen)
+            return found
 
 
 def entries(base: str) -> list[dict[str, object]]:

@@ -18,8 +18,8 @@ def wants_html(request: Request) -> bool:
     their defaults do not): only a GET, since a form post or an API call reads the JSON."""
     if request.method not in ("GET", "HEAD"):
         return False
-    chosen = negotiation.choose("boolean", accept=request.headers.get("accept"), format_name=None, html=True)
-    return chosen == negotiation.HTML
+    offers = ["application/json", negotiation.HTML]
+    return negotiation.negotiate(request.headers.get("accept"), offers) == negotiation.HTML
 
 
 def render(request: Request, status: int, message: str) -> HTMLResponse | None:

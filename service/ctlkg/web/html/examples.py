@@ -58,7 +58,7 @@ def load(lang: str, folder: Path | None = None) -> list[Example]:
             params=tuple(
                 f"?{p.name} = {p.default}" if p.default is not None else f"?{p.name}" for p in query.params
             ),
-            body=body(query.text),
+            body=query.body,
             form=tuple(
                 {"name": p.name, "type": p.type, "description": p.description,
                  "value": p.default if p.default is not None
@@ -70,13 +70,6 @@ def load(lang: str, folder: Path | None = None) -> list[Example]:
         for query in _parsed(directory, _signature(directory))
     ]
     return sorted(found, key=lambda e: e.title.casefold())
-
-
-def body(text: str) -> str:
-    """The query without its leading ``#+`` header lines."""
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if not line.startswith("#+")), len(lines))
-    return "".join(lines[start:])
 
 
 def example_values(example: str) -> dict[str, str]:

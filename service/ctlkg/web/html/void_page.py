@@ -4,14 +4,14 @@ browser; RDF clients get the same triples by content negotiation."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from ctlkg.rdf import links
+from ctlkg.rdf import links, namespaces
 from ctlkg.web.html import templating
 
 
@@ -53,24 +53,9 @@ def group(triples: list[ox.Triple]) -> list[Described]:
     return list(found.values())
 
 
-def shortener(prefixes: dict[str, str]) -> Callable[[str], str]:
-    """``links.curie`` that also knows the description's own prefixes (void:, dcat:, dcterms:).
-
-    >>> shortener({"void": "http://rdfs.org/ns/void#"})("http://rdfs.org/ns/void#triples")
-    'void:triples'
-    """
-    ordered = sorted(prefixes.items(), key=lambda item: -len(item[1]))
-
-    def short(iri: str) -> str:
-        for prefix, base in ordered:
-            if iri.startswith(base) and len(iri) > len(base):
-                return f"{prefix}:{iri[len(base):]}"
-        return links.curie(iri)
-
-    return short
-
-
 def render(request: Request, triples: list[ox.Triple], prefixes: dict[str, str]) -> HTMLResponse:
     lang = templating.choose_lang(request)
-    context = {"described": group(triples), "short": shortener(prefixes)}
+    # links.curie knowing the description's own prefixes too (void:, dcat:, dcterms:)
+    context = {"described": group(triples),
+               "short": functools.partial(links.curie, prefixes={**namespaces.PREFIXES, **prefixes})}
     return templating.render(request, "void.html", context, lang=lang)
