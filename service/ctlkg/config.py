@@ -36,6 +36,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix=PREFIX, frozen=True, extra="forbid")
 
+    # One declaration per setting, in the same shape: pydantic-settings reads each one's type, bounds and
+    # default from here, so the likeness of these lines is the table's, not repeated logic.
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
     #: A store built by `ctlkg build --out DIR`; None compiles the shipped data into memory at start-up.

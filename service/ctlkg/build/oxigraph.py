@@ -18,13 +18,13 @@ import ctypes
 import gc
 import shutil
 import tempfile
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from ctlkg.build.stages import Progress, StageClock, Timings
 from ctlkg.errors import SourceError, StoreError, ValidationFailed
 from ctlkg.rdf import namespaces, paths
 from ctlkg.rdf import sources as graphs
@@ -33,9 +33,6 @@ from ctlkg.shacl import compiled as fastcheck
 from ctlkg.shacl.reference import ValidationReport
 from ctlkg.sparql.backend import default_graph_update
 from ctlkg.synergy import blocks as fastsynergy
-
-Progress = Callable[[str], None]
-Timings = dict[str, float]
 
 
 def _files(sources: Iterable[Path]) -> list[Path]:
@@ -88,43 +85,33 @@ def compile_store(
 ) -> tuple[ox.Store, ValidationReport | None, Timings]:
     """The in-memory store with the ontology, shapes, data, inferred and synergies graphs; ValidationFailed
     (carrying the report) when ``check`` and the data breaks a shape."""
-    timings: Timings = {}
-
-    def stage(name: str) -> float:
-        if progress is not None:
-            progress(name)
-        return time.perf_counter()
-
-    start = stage("parse")
-    store = ox.Store()
-    literals = load(store, paths.ontology_files(), namespaces.GRAPH_ONTOLOGY)
-    load(store, paths.shape_files(), namespaces.GRAPH_SHAPES)
-    for key, found in load(store, _files(data_dirs or [paths.DATA_DIR]), namespaces.GRAPH_DATA).items():
-        literals.setdefault(key, []).extend(found)
-    timings["parse"] = time.perf_counter() - start
+    clock = StageClock(progress)
+    with clock.stage("parse"):
+        store = ox.Store()
+        literals = load(store, paths.ontology_files(), namespaces.GRAPH_ONTOLOGY)
+        load(store, paths.shape_files(), namespaces.GRAPH_SHAPES)
+        for key, found in load(store, _files(data_dirs or [paths.DATA_DIR]), namespaces.GRAPH_DATA).items():
+            literals.setdefault(key, []).extend(found)
     report = None
     if check:
-        start = stage("validate")
-        report = fastcheck.check(
-            store, graphs.load_shapes(), [namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA], literals
-        )
-        timings["validate"] = time.perf_counter() - start
+        with clock.stage("validate"):
+            report = fastcheck.check(
+                store, graphs.load_shapes(), [namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA], literals
+            )
         if not report.conforms:
             raise ValidationFailed(report)
     if reason:
-        start = stage("reason")
-        rules.infer(
-            store,
-            data=namespaces.GRAPH_DATA,
-            ontology=namespaces.GRAPH_ONTOLOGY,
-            inferred=namespaces.GRAPH_INFERRED,
-        )
-        timings["reason"] = time.perf_counter() - start
+        with clock.stage("reason"):
+            rules.infer(
+                store,
+                data=namespaces.GRAPH_DATA,
+                ontology=namespaces.GRAPH_ONTOLOGY,
+                inferred=namespaces.GRAPH_INFERRED,
+            )
     if synergies:
-        start = stage("synergies")
-        fastsynergy.materialise(store)
-        timings["synergies"] = time.perf_counter() - start
-    return store, report, timings
+        with clock.stage("synergies"):
+            fastsynergy.materialise(store)
+    return store, report, clock.timings
 
 
 def write_store(dump: Path, out_dir: Path) -> ox.Store:
@@ -180,34 +167,27 @@ def fast_build(data_dirs: Iterable[Path] | None, out_dir: Path, progress: Progre
     The in-memory store is dumped and dropped before the disk load starts, so the two never hold the graph
     at the same time: RocksDB's bulk loader needs as much memory again, and the peak stays near one copy.
     The store is written next to ``out_dir`` and moved there when complete."""
-
-    def stage(name: str) -> float:
-        if progress is not None:
-            progress(name)
-        return time.perf_counter()
-
     out_dir = out_dir.absolute()
     building = out_dir.with_name(out_dir.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="ctlkg-build-") as scratch:
         dump = Path(scratch) / "all.nq"
         memory, report, timings = compile_store(data_dirs, progress=progress)
-        start = stage("store")
-        sizes = _sizes(memory)
-        memory.update(default_graph_update())  # the service's default graph, read at full speed
-        memory.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-        del memory
-        _release_memory()
-        disk = write_store(dump, building)
-    timings["store"] = time.perf_counter() - start
-    start = stage("optimise")
-    disk.optimize()
-    disk.flush()
-    del disk
-    gc.collect()
-    _swap(building, out_dir)
-    timings["optimise"] = time.perf_counter() - start
-    return Built(timings, sizes, report)
+        clock = StageClock(progress, timings)
+        with clock.stage("store"):
+            sizes = _sizes(memory)
+            memory.update(default_graph_update())  # the service's default graph, read at full speed
+            memory.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+            del memory
+            _release_memory()
+            disk = write_store(dump, building)
+    with clock.stage("optimise"):
+        disk.optimize()
+        disk.flush()
+        del disk
+        gc.collect()
+        _swap(building, out_dir)
+    return Built(clock.timings, sizes, report)
 
 
 def main(argv: list[str] | None = None) -> None:

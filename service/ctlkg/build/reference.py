@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
 
+from ctlkg.build.stages import Progress, StageClock
 from ctlkg.errors import ValidationFailed
 from ctlkg.rdf import sources as graphs
 from ctlkg.reasoning import reference as reasoning
 from ctlkg.shacl.reference import ValidationReport, validate
-
-#: Called with a stage name when it starts, so a CLI can show progress.
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -38,30 +35,21 @@ def compile_graphs(
     progress: Progress | None = None,
 ) -> Compiled:
     """Run the stages; raise ValidationFailed (carrying the report) when the data breaks a shape."""
-    timings: dict[str, float] = {}
-
-    def stage(name: str) -> float:
-        if progress is not None:
-            progress(name)
-        return time.perf_counter()
-
-    start = stage("parse")
-    ontology = graphs.load_ontology()
-    shapes = graphs.load_shapes()
-    data = graphs.load_data(list(data_sources) if data_sources is not None else None)
-    timings["parse"] = time.perf_counter() - start
+    clock = StageClock(progress)
+    with clock.stage("parse"):
+        ontology = graphs.load_ontology()
+        shapes = graphs.load_shapes()
+        data = graphs.load_data(list(data_sources) if data_sources is not None else None)
 
     report = None
     if check:
-        start = stage("validate")
-        report = validate(data, ontology=ontology, shapes=shapes)
-        timings["validate"] = time.perf_counter() - start
+        with clock.stage("validate"):
+            report = validate(data, ontology=ontology, shapes=shapes)
         if not report.conforms:
             raise ValidationFailed(report)
 
     inferred = Graph()
     if reason:
-        start = stage("reason")
-        inferred = reasoning.infer(ontology, data)
-        timings["reason"] = time.perf_counter() - start
-    return Compiled(ontology, shapes, data, inferred, report, timings)
+        with clock.stage("reason"):
+            inferred = reasoning.infer(ontology, data)
+    return Compiled(ontology, shapes, data, inferred, report, clock.timings)

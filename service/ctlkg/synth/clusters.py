@@ -211,6 +211,8 @@ def write_cluster(
                 ("dcterms:source", [SOURCE]),
             ],
         )
+    # The blocks below are records (a subject, its type, its statements), alike in shape as Turtle
+    # resources are: the writer is their one piece of logic.
     w.block(
         f"stats:{slug}-2022",
         "ctl:MembershipStatistics",

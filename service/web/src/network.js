@@ -26,6 +26,7 @@ import * as P from "./pictures.js";
  * @typedef {{x0: number, y0: number, x1: number, y1: number}} Box
  */
 
+// The page's elements, each found once by id and typed (every page module opens so: a list, not logic).
 const page = byId("network-page", HTMLElement);
 const { lang, words } = P.context(page);
 const word = P.wordsOf(words);

@@ -10,6 +10,7 @@ import { renderTable } from "./table.js";
 import { countsOf } from "./words.js";
 import { currentQuery, history, keepCurrent, remember as rememberRun } from "./history.js";
 
+// The page's elements, each found once by id and typed (every page module opens so: a list, not logic).
 const page = byId("query-page", HTMLElement);
 const form = byId("query-form", HTMLFormElement);
 const textarea = byId("query-text", HTMLTextAreaElement);

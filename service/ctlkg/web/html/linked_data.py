@@ -180,6 +180,7 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
     """The linked-data routes, for create_app to include."""
     handlers = LinkedData(settings, backend)
     api = APIRouter(tags=["linked data"])
+    # A table of routes for openapi.readable_routes, the one place that registers them (pages.router too).
     openapi.readable_routes(api, (
         ("/id/{path:path}", handlers.resource, "Dereference an instance IRI"),
         ("/ontology", handlers.ontology, "The ontology (documentation or RDF)"),

@@ -126,6 +126,7 @@ def router(settings: Settings, backend: Backend) -> APIRouter:
     """The page routes, for create_app to include."""
     handlers = Pages(settings, backend)
     api = APIRouter(tags=["pages"])
+    # A table of routes for openapi.readable_routes, the one place that registers them (linked_data too).
     openapi.readable_routes(api, (
         ("/", handlers.home, "Home page"),
         ("/query", handlers.query, "SPARQL query page"),
