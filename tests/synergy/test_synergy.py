@@ -283,3 +283,14 @@ def test_materialise_fills_the_synergies_graph_of_a_built_store() -> None:
     assert store.count_triples(built, GRAPH_SYNERGIES) == loaded > 0
     assert materialise(built) == loaded  # replaced, not added twice
     assert {g: store.count_triples(built, g) for g in store.GRAPHS.values()} == before
+
+
+def test_materialised_scoring_equals_the_labelled_path(backend: EmbeddedBackend, scored: SynergySet) -> None:
+    """Start-up scores the build's pairs from unlabelled item rows, labelling only the graph's evidence: the
+    same pairs, scores, shared items and labels as scoring every pair from the labelled rows."""
+    quick = compute_synergies(backend, materialised=True)
+    assert quick.clusters == scored.clusters
+    assert len(quick.pairs) == len(scored.pairs) == 36  # nine clusters: every pair is materialised
+    assert quick.pairs == scored.pairs
+    shared = [item for p in quick.pairs for s in p.dimensions.values() for item in s.shared]
+    assert shared and all(item.label_it and item.label_en for item in shared)

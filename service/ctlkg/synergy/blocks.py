@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from ctlkg.rdf import namespaces
 from ctlkg.sparql.embedded import EmbeddedBackend
 from ctlkg.synergy.graph import _NAMES, decimal
-from ctlkg.synergy.queries import PATTERNS
+from ctlkg.synergy.queries import ITEM_IRIS_QUERY
 from ctlkg.synergy.scores import (
     COMBINED,
     DEFAULT_WEIGHTS,
@@ -37,12 +37,6 @@ from ctlkg.synergy.scores import (
 
 ALL_PAIRS_UP_TO = 50
 TOP_K = 10
-_PROLOGUE = f"PREFIX ctl: <{namespaces.CTL}>\nPREFIX org: <{namespaces.ORG}>\n"
-_ITEMS = {
-    d: f"{_PROLOGUE}SELECT DISTINCT ?cluster ?item WHERE {{\n"
-    f"?cluster a ctl:Cluster . {p} FILTER(isIRI(?item)) }}"
-    for d, p in PATTERNS.items()
-}
 _CTL, _XSD = str(namespaces.CTL), str(namespaces.XSD)
 
 
@@ -183,7 +177,7 @@ def materialise(
     ]
     held: dict[str, list[set[str]]] = {d: [set() for _ in clusters] for d in DIMENSIONS}
     for d in DIMENSIONS:
-        rows = store.query(_ITEMS[d], default_graph=named)
+        rows = store.query(ITEM_IRIS_QUERY[d], default_graph=named)
         assert isinstance(rows, ox.QuerySolutions)
         for row in rows:
             if (i := index.get(row["cluster"].value)) is not None:

@@ -21,7 +21,13 @@ import pyoxigraph as ox
 from ctlkg.errors import NotFound, QueryRefused, shown
 from ctlkg.rdf import namespaces
 from ctlkg.sparql.backend import Bindings, Row
-from ctlkg.synergy.queries import CLUSTERS_QUERY, ITEMS_QUERY, MATERIALISED_PAIRS_QUERY
+from ctlkg.synergy.queries import (
+    CLUSTERS_QUERY,
+    EVIDENCE_LABELS_QUERY,
+    ITEM_IRIS_QUERY,
+    ITEMS_QUERY,
+    MATERIALISED_PAIRS_QUERY,
+)
 
 #: The dimensions, in the order they are listed everywhere; "combined" is their weighted mean.
 DIMENSIONS: tuple[str, ...] = (
@@ -232,6 +238,26 @@ def fetch_items(backend: Selects, dimension: str) -> dict[str, dict[str, Item]]:
     return held
 
 
+def fetch_evidence_labels(backend: Selects) -> dict[str, Item]:
+    """The items the materialised synergies name as evidence, labelled."""
+    return {
+        row["item"].value: Item(row["item"].value, _text(row, "label_it"), _text(row, "label_en"))
+        for row in backend.select(EVIDENCE_LABELS_QUERY)
+    }
+
+
+def fetch_item_iris(
+    backend: Selects, dimension: str, labelled: Mapping[str, Item]
+) -> dict[str, dict[str, Item]]:
+    """One dimension's items per cluster IRI without a label query: each takes its label from ``labelled``
+    when it is there (the shared ones are), and goes bare otherwise."""
+    held: dict[str, dict[str, Item]] = {}
+    for row in backend.select(ITEM_IRIS_QUERY[dimension]):
+        iri = row["item"].value
+        held.setdefault(row["cluster"].value, {})[iri] = labelled.get(iri) or Item(iri)
+    return held
+
+
 def score_pairs(
     clusters: tuple[Cluster, ...],
     items: Mapping[str, Mapping[str, Mapping[str, Item]]],
@@ -269,6 +295,10 @@ def compute_synergies(
     pair, or with ``materialised`` those the synergies graph holds (every pair if it holds none)."""
     full = complete_weights(weights)  # fail on bad weights before any query runs
     chosen = (materialised_pairs(backend) or None) if materialised else None
-    return score_pairs(
-        fetch_clusters(backend), {d: fetch_items(backend, d) for d in DIMENSIONS}, full, chosen
-    )
+    if chosen is None:
+        items = {d: fetch_items(backend, d) for d in DIMENSIONS}
+    else:
+        # The chosen pairs' shared items are the graph's evidence: only those need labels.
+        labelled = fetch_evidence_labels(backend)
+        items = {d: fetch_item_iris(backend, d, labelled) for d in DIMENSIONS}
+    return score_pairs(fetch_clusters(backend), items, full, chosen)
