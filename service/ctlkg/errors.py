@@ -134,6 +134,12 @@ class NotFound(CtlkgError):
     status_code = 404
 
 
+class Conflict(CtlkgError):
+    """The request depends on a state of the data that has since changed (a stale page cursor)."""
+
+    status_code = 409
+
+
 #: The most of a client's value an error message quotes: enough to recognise it, never a 5 kB echo.
 SHOWN_CHARS = 200
 

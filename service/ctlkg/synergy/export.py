@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -90,16 +90,18 @@ def synergy_json(pair: Synergy, dimension: str = COMBINED, *, focus: Cluster | N
 
 def listing_json(
     synergies: SynergySet, dimension: str = COMBINED, *, min_score: float = 0.0, focus: Cluster | None = None,
-    limit: int | None = None,
+    limit: int | None = None, offset: int = 0, ranked: Sequence[Synergy] | None = None,
 ) -> dict[str, Any]:
-    """The ranked pairs (those of ``focus`` only, when given; the first ``limit``) as the API returns them;
-    ``count`` is how many pairs there are before the limit."""
-    ranked = synergies.ranked(dimension, cluster=focus, min_score=min_score)
+    """The ranked pairs (those of ``focus`` only, when given; ``limit`` of them from ``offset``) as the API
+    returns them; ``count`` is how many pairs there are in all. Pass ``ranked`` when the ranking is kept."""
+    if ranked is None:
+        ranked = synergies.ranked(dimension, cluster=focus, min_score=min_score)
     body: dict[str, Any] = {"dimension": dimension, "weights": weights_json(synergies.weights),
                             "min_score": min_score, "count": len(ranked)}
     if limit is not None:
         body["limit"] = limit
-        ranked = ranked[:limit]
+        body["offset"] = offset
+        ranked = ranked[offset : offset + limit]
     if focus is not None:
         body["cluster"] = cluster_json(focus)
     body["synergies"] = [synergy_json(p, dimension, focus=focus) for p in ranked]

@@ -1,6 +1,6 @@
 // The matrices page: the 9x9 synergy heat map (one dimension at a time), the PNRR coverage charts
 // (cluster x mission, cluster x component) and the S3 coverage chart (cluster x ecosystem), drawn as SVG
-// from /api/synergies and the named queries pnrr-coverage and s3-coverage (plain JSON rows).
+// from /api/synergies/all.json and the named queries pnrr-coverage and s3-coverage (plain JSON rows).
 // Gaps are drawn, not just left blank: a mission, component or ecosystem no cluster covers gets a hatched
 // column and a red header; an ecosystem that only declarations reach, no project, gets an amber one.
 
@@ -425,7 +425,7 @@ function s3(result, clusters) {
 /** @type {(path: string) => string} */
 const url = (path) => `${path}?lang=${encodeURIComponent(lang)}`;
 Promise.all([
-  P.getJSON("/api/synergies"),
+  P.getJSON("/api/synergies/all.json"),
   P.getJSON(url("/api/queries/pnrr-coverage") + "&level=all"),
   P.getJSON(url("/api/queries/s3-coverage")),
 ]).then(([listing, pnrrResult, s3Result]) => {

@@ -3,7 +3,7 @@
 // line (or Enter on it) lists the shared items in the side panel; the checkbox draws the shared items
 // themselves as nodes between their clusters (a bipartite view).
 //
-// One request: /api/synergies carries every pair with the score and evidence of every dimension, so
+// One request: /api/synergies/all.json carries every pair with the score and evidence of every dimension, so
 // switching the dimension redraws from memory. The layout is deterministic (a circle; d3-force with
 // fixed clusters and its own seeded random source for the items), so the tests and screenshots are stable.
 
@@ -553,7 +553,7 @@ itemsBox.addEventListener("change", () => {
   draw();
 });
 
-P.getJSON("/api/synergies").then((listing) => {
+P.getJSON("/api/synergies/all.json").then((listing) => {
   pairs = listing.synergies;
   clusters = P.clustersOf(listing, lang).map((c) => ({ ...c, angle: 0, x: 0, y: 0, r: 0 }));  // placed next
   bySlug = new Map(clusters.map((c) => [c.slug, c]));

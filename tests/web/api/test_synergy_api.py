@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import gzip
 import io
 import json
 from typing import Any
@@ -14,6 +16,10 @@ import pytest
 from live_servers import Service
 
 BASE = "https://w3id.org/lombardia-clusters/id/"
+
+
+def _token(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def get(client: httpx.Client, service: Service, path: str, **params: str) -> httpx.Response:
@@ -66,6 +72,48 @@ def test_limit_keeps_the_best_and_counts_them_all(client: httpx.Client, service:
     assert [s["partner"]["slug"] for s in one["synergies"]] == ["lgca"] and one["count"] == 8
 
 
+def test_pages_walk_the_whole_listing_by_their_next_links(client: httpx.Client, service: Service) -> None:
+    """A page holds 100 pairs unless asked; each names the next in ``next`` and a Link header; following
+    them gives every pair once, in the order of the whole download."""
+    whole = client.get(service.url + "/api/synergies/all.json", headers={"Accept-Encoding": "gzip"})
+    assert whole.status_code == 200 and whole.headers["content-encoding"] == "gzip"
+    every = whole.json()
+    assert every["count"] == len(every["synergies"]) == 36
+    first = get(client, service, "", dimension="networks").json()
+    assert first["limit"] == 100 and first["offset"] == 0 and first["next"] is None
+    walked: list[dict[str, Any]] = []
+    response = get(client, service, "", limit="10")
+    while True:
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == 36 and body["offset"] == len(walked)
+        walked += body["synergies"]
+        if body["next"] is None:
+            assert "link" not in response.headers
+            break
+        assert response.headers["link"] == f'<{body["next"]}>; rel="next"'
+        response = client.get(service.url + body["next"])
+    assert len(walked) == 36 and walked == every["synergies"]
+    one = get(client, service, "/afil", limit="5", dimension="partners").json()
+    assert "dimension=partners" in one["next"] and one["next"].startswith("/api/synergies/afil?")
+
+
+def test_the_whole_download_without_gzip(client: httpx.Client, service: Service) -> None:
+    plain = client.get(service.url + "/api/synergies/all.json", params={"dimension": "places"},
+                       headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "content-encoding" not in plain.headers
+    body = json.loads(plain.content)
+    assert body["dimension"] == "places" and body["count"] == len(body["synergies"]) == 36
+    zipped = client.get(service.url + "/api/synergies/all.json", params={"dimension": "places"},
+                        headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert json.loads(zipped.content) == body  # httpx unzips; gzip.decompress below checks the raw bytes
+    raw = client.build_request("GET", service.url + "/api/synergies/all.json", params={"dimension": "places"},
+                               headers={"Accept-Encoding": "gzip"})
+    with client.stream("GET", raw.url, headers=raw.headers) as streamed:
+        assert json.loads(gzip.decompress(b"".join(streamed.iter_raw()))) == body
+
+
 def test_answers_are_kept_and_the_same_each_time(client: httpx.Client, service: Service) -> None:
     first = get(client, service, "/afil", dimension="networks")
     again = get(client, service, "/afil", dimension="networks")
@@ -101,6 +149,11 @@ def test_one_cluster_against_the_others(client: httpx.Client, service: Service, 
         pytest.param("/network.dot", {}, 404, id="unknown-format"),
         pytest.param("", {"limit": "0"}, 400, id="limit-zero"),
         pytest.param("/tav", {"limit": "many"}, 400, id="limit-not-a-number"),
+        pytest.param("", {"limit": "10001"}, 400, id="limit-above-a-page"),
+        pytest.param("", {"cursor": "not a cursor"}, 400, id="cursor-not-ours"),
+        pytest.param("", {"cursor": "LTEuMg"}, 400, id="cursor-negative"),  # "-1.2"
+        # Issued at data version 99: the service's data is at 0, so the listing may have changed since.
+        pytest.param("/tav", {"cursor": _token("99.0")}, 409, id="cursor-stale"),
     ],
 )
 def test_bad_requests(client: httpx.Client, service: Service, path: str, params: dict[str, str],

@@ -7,13 +7,16 @@ request makes the store join clusters pairwise. Rendered answers are kept too, u
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import quote
 
 import cachetools
 from fastapi import APIRouter, Query
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ctlkg.config import Settings
@@ -23,26 +26,34 @@ from ctlkg.sparql.data_version import DataVersion, VersionedCache
 from ctlkg.synergy import export as synergy_export
 from ctlkg.synergy.scores import (
     COMBINED,
+    Synergy,
     SynergyError,
     SynergySet,
     check_dimension,
     compute_synergies,
     parse_weights,
 )
+from ctlkg.web.api import paging
 
 Dimension = Annotated[str, Query(description="ecosystems, pnrr, networks, technology-areas, partners, "
                                              "places, programmes or combined (the default).")]
 Weights = Annotated[str | None, Query(description="Override default weights, e.g. ecosystems:2,places:0.")]
 MinScore = Annotated[str | None, Query(description="Keep pairs scoring at least this much (0 to 1).")]
-Limit = Annotated[int | None, Query(ge=1, le=1_000_000, description="Return the best this many pairs only.")]
+Limit = Annotated[int, Query(ge=1, le=paging.MAX_PAGE_SIZE,
+                             description=f"Pairs a page holds (default {paging.DEFAULT_PAGE_SIZE}).")]
+CursorParam = Annotated[str | None, Query(description="Where a page starts: from the page before's 'next'.")]
 
 CSV = "text/csv; charset=utf-8"
 JSON = "application/json"
 #: A rendered answer: body, media type, headers.
 Rendered = tuple[bytes, str, dict[str, str]]
 RESPONSES: dict[int | str, dict[str, object]] = {
-    400: {"description": "An unknown dimension, bad weights or a bad min_score."},
+    400: {"description": "An unknown dimension, bad weights, a bad min_score or a cursor not issued here."},
     404: {"description": "No such cluster or network format."},
+}
+PAGED: dict[int | str, dict[str, object]] = {
+    **RESPONSES,
+    409: {"description": "The data changed since the cursor was issued: start again from the first page."},
 }
 
 
@@ -64,6 +75,8 @@ class SynergyCache:
             cachetools.TTLCache(maxsize=1, ttl=max_age), self.version)
         self._rendered: VersionedCache[Rendered] = VersionedCache(
             cachetools.TTLCache(maxsize=self.MAX_RENDERED, ttl=max_age), self.version)
+        self._ranked: VersionedCache[list[Synergy]] = VersionedCache(
+            cachetools.TTLCache(maxsize=self.MAX_RENDERED, ttl=max_age), self.version)
 
     def get(self) -> SynergySet:
         with self._scoring:
@@ -73,6 +86,16 @@ class SynergyCache:
                 found = compute_synergies(self._backend, materialised=True)
                 self._value.put("pairs", found, seen)
             return found
+
+    def ranked(self, key: tuple[str | None, ...], rank: Callable[[], list[Synergy]]) -> list[Synergy]:
+        """A ranking kept per state of the data, so that every page of a listing cuts the same list (at
+        ten thousand clusters, ranking the pairs takes longer than writing a page of them)."""
+        found = self._ranked.get(key)
+        if found is None:
+            seen = self.version.value
+            found = rank()
+            self._ranked.put(key, found, seen)
+        return found
 
     def rendered(self, key: tuple[str | None, ...], render: Callable[[], Rendered]) -> Response:
         """The answer for ``key``, rendered once per state of the data (at a thousand clusters the JSON of
@@ -109,33 +132,69 @@ class Synergies:
         parsed = parse_weights(weights)  # a 400 for bad weights before any query runs
         return self.cache.get().reweighted(parsed)
 
-    def all_pairs(self, dimension: Dimension = COMBINED, min_score: MinScore = None,
-                  weights: Weights = None, limit: Limit = None) -> Response:
-        """Every pair of clusters the build scored (all of them up to fifty clusters, each one's strongest
-        partners beyond), best first, with the shared items behind each score."""
-
-        def render() -> Rendered:
-            check_dimension(dimension)
-            threshold = _min_score(min_score)
-            listing = synergy_export.listing_json(
-                self._scored(weights), dimension, min_score=threshold, limit=limit)
-            return _json(listing), JSON, {}
-
-        return self.cache.rendered(("all", dimension, min_score, weights, str(limit)), render)
-
-    def one_cluster(self, cluster: str, dimension: Dimension = COMBINED, min_score: MinScore = None,
-                    weights: Weights = None, limit: Limit = None) -> Response:
-        """One cluster (slug or IRI) against each of the others, best first."""
+    def _page(self, path: str, params: dict[str, str | None], focus: str | None, dimension: str,
+              min_score: str | None, weights: str | None, limit: int, cursor: str | None) -> Response:
+        """One page of a ranked listing, with ``next`` (and a Link header) while rows remain."""
+        version = self.cache.version.value
+        start = paging.Cursor.parse(cursor, version)
 
         def render() -> Rendered:
             check_dimension(dimension)
             threshold = _min_score(min_score)
             scored = self._scored(weights)
-            listing = synergy_export.listing_json(
-                scored, dimension, min_score=threshold, focus=scored.cluster(cluster), limit=limit)
-            return _json(listing), JSON, {}
+            cluster = scored.cluster(focus) if focus is not None else None
+            ranked = self.cache.ranked(
+                (focus, dimension, min_score, weights),
+                lambda: scored.ranked(dimension, cluster=cluster, min_score=threshold))
+            listing = synergy_export.listing_json(scored, dimension, min_score=threshold, focus=cluster,
+                                                  limit=limit, offset=start.offset, ranked=ranked)
+            headers: dict[str, str] = {}
+            listing["next"] = None
+            if start.offset + limit < len(ranked):
+                url = paging.next_link(path, {**params, "limit": str(limit)},
+                                       paging.Cursor(start.offset + limit, version))
+                listing["next"] = url
+                headers = paging.link_header(url)
+            return _json(listing), JSON, headers
 
-        return self.cache.rendered(("one", cluster, dimension, min_score, weights, str(limit)), render)
+        key = ("page", focus, dimension, min_score, weights, str(limit), str(start.offset))
+        return self.cache.rendered(key, render)
+
+    def all_pairs(self, dimension: Dimension = COMBINED, min_score: MinScore = None, weights: Weights = None,
+                  limit: Limit = paging.DEFAULT_PAGE_SIZE, cursor: CursorParam = None) -> Response:
+        """The pairs of clusters the build scored (all of them up to fifty clusters, each one's strongest
+        partners beyond), best first, with the shared items behind each score; a page at a time, the
+        next one linked. The whole set is one download: /api/synergies/all.json."""
+        params = {"dimension": dimension, "min_score": min_score, "weights": weights}
+        return self._page("/api/synergies", params, None, dimension, min_score, weights, limit, cursor)
+
+    def download(self, request: Request, dimension: Dimension = COMBINED, min_score: MinScore = None,
+                 weights: Weights = None) -> Response:
+        """Every pair in one answer, as the pages list them: written and gzipped once per state of the
+        data, then sent as it is kept (unzipped only for a client that does not take gzip)."""
+
+        def render() -> Rendered:
+            check_dimension(dimension)
+            listing = synergy_export.listing_json(
+                self._scored(weights), dimension, min_score=_min_score(min_score))
+            headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding",
+                       "Content-Disposition": f'inline; filename="synergies-{dimension}.json"'}
+            return gzip.compress(_json(listing), compresslevel=6, mtime=0), JSON, headers
+
+        kept = self.cache.rendered(("download", dimension, min_score, weights), render)
+        if "gzip" not in request.headers.get("accept-encoding", ""):
+            headers = {k: v for k, v in kept.headers.items()
+                       if k.lower() not in ("content-encoding", "content-length")}
+            return Response(gzip.decompress(bytes(kept.body)), 200, headers, JSON)
+        return kept
+
+    def one_cluster(self, cluster: str, dimension: Dimension = COMBINED, min_score: MinScore = None,
+                    weights: Weights = None, limit: Limit = paging.DEFAULT_PAGE_SIZE,
+                    cursor: CursorParam = None) -> Response:
+        """One cluster (slug or IRI) against each of the others, best first, a page at a time."""
+        params = {"dimension": dimension, "min_score": min_score, "weights": weights}
+        return self._page(f"/api/synergies/{quote(cluster)}", params, cluster, dimension, min_score,
+                          weights, limit, cursor)
 
     def network(self, fmt: str, dimension: Dimension = COMBINED, min_score: MinScore = None,
                 weights: Weights = None) -> Response:
@@ -194,10 +253,12 @@ def router(settings: Settings, backend: Backend, cache: SynergyCache | None = No
                       responses={**RESPONSES, 200: {"content": network_types}})
     api.add_api_route("/nodes.csv", handlers.nodes, methods=["GET"], response_class=Response,
                       summary="Clusters as a node table", responses=csv_ok)
+    api.add_api_route("/all.json", handlers.download, methods=["GET"], response_class=JSONResponse,
+                      summary="Every pair of clusters in one download (gzip)", responses=RESPONSES)
     api.add_api_route("/edges.csv", handlers.edges, methods=["GET"], response_class=Response,
                       summary="Synergies as an edge table", responses={**RESPONSES, **csv_ok})
     api.add_api_route("", handlers.all_pairs, methods=["GET"], response_class=JSONResponse,
-                      summary="Synergies of every pair of clusters", responses=RESPONSES)
+                      summary="Synergies of the pairs of clusters, a page at a time", responses=PAGED)
     api.add_api_route("/{cluster:path}", handlers.one_cluster, methods=["GET"], response_class=JSONResponse,
-                      summary="One cluster's synergies with the others", responses=RESPONSES)
+                      summary="One cluster's synergies with the others, a page at a time", responses=PAGED)
     return api

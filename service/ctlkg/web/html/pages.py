@@ -93,7 +93,7 @@ class Pages:
         return templating.render(request, "docs.html", {}, lang=reader)
 
     def network(self, request: Request, lang: Lang = None) -> HTMLResponse:
-        """The clusters as a network of synergies, drawn in the browser from /api/synergies."""
+        """The clusters as a network of synergies, drawn in the browser from /api/synergies/all.json."""
         reader = templating.choose_lang(request)
         return templating.render(request, "network.html", picture_context(reader), lang=reader)
 
