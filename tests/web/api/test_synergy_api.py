@@ -98,6 +98,20 @@ def test_pages_walk_the_whole_listing_by_their_next_links(client: httpx.Client, 
     assert "dimension=partners" in one["next"] and one["next"].startswith("/api/synergies/afil?")
 
 
+def test_a_write_makes_the_cursors_issued_before_it_stale(client: httpx.Client, service: Service) -> None:
+    """A write may change the ranking: a page's 'next' from before it gets 409, never rows twice or missed."""
+    before = get(client, service, "", limit="10").json()
+    triple = f"<{BASE}cluster/afil> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://example.org/cursor>"
+    auth = {"Authorization": f"Bearer {service.token}"}
+    for update in (f"INSERT DATA {{ {triple} }}", f"DELETE DATA {{ {triple} }}"):
+        assert client.post(service.update, data={"update": update}, headers=auth).status_code == 200
+    stale = client.get(service.url + before["next"])
+    assert stale.status_code == 409 and "start again" in stale.json()["message"]
+    after = get(client, service, "", limit="10").json()
+    assert after["synergies"] == before["synergies"] and after["next"] != before["next"]
+    assert client.get(service.url + after["next"]).status_code == 200
+
+
 def test_the_whole_download_without_gzip(client: httpx.Client, service: Service) -> None:
     plain = client.get(service.url + "/api/synergies/all.json", params={"dimension": "places"},
                        headers={"Accept-Encoding": "identity"})
