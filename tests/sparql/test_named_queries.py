@@ -486,3 +486,15 @@ def test_a_free_string_reaches_the_engine_as_a_literal_only(tmp_path: Path) -> N
     bindings = bind(query, {"lang": hostile}, backend())
     assert bindings["lang"] == ox.Literal(hostile)
     assert backend().select(query.text, bindings=bindings) == []
+
+
+def test_no_constant_bind_in_the_catalogue() -> None:
+    """A group ending in BIND("x" AS ?v) is joined row by row by Oxigraph: multi-cluster-involvement ran past
+    a minute at a thousand clusters. The catalogue tags its branches with VALUES instead (docs/queries.md)."""
+    constant = re.compile(r'BIND\(\s*("[^"]*"|-?\d+|true|false)\s+AS\s+\?\w+\s*\)', re.IGNORECASE)
+    found = {
+        f"{name}: {match.group(0)}"
+        for name, query in catalogue().items()
+        for match in constant.finditer(query.body)
+    }
+    assert not found
