@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ctlkg.errors import BackendError, QuerySyntaxError, UpstreamTimeout
 from ctlkg.rdf import namespaces
-from ctlkg.sparql import lexer, syntax_errors
+from ctlkg.sparql import lexer, replicas, syntax_errors
 
 # The Backend protocol's types: the three backends (embedded, remote, engine.fenced) import the same names.
 from ctlkg.sparql.backend import (
@@ -167,8 +167,17 @@ class RemoteBackend:
     def replace_graphs(self, graphs: Mapping[str, list[ox.Triple]]) -> None:
         if self.update_endpoint is None:
             raise BackendError("no update endpoint is configured (--update-endpoint)")
-        form = {"update": replacing_update(graphs)}
+        # A new stamp in the same update: the other services on this engine see the write (sparql.replicas).
+        form = {"update": replacing_update({**graphs, **replicas.fresh_stamp()})}
         self._post(self.update_endpoint, form, timeout=max(self._timeout, 120))
+
+    def stamp(self) -> str | None:
+        """The engine's data stamp (None before any write through a service): what StampWatch reads."""
+        result = _parse(self._query(replicas.STAMP_QUERY, Dataset((), (replicas.STAMP_GRAPH,))))
+        if not isinstance(result, ox.QuerySolutions):
+            raise BackendError("the endpoint answered a SELECT with something else")
+        found = [solution["stamp"] for solution in result]
+        return found[0].value if found else None
 
     def close(self) -> None:
         self._client.close()

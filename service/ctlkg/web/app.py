@@ -25,6 +25,7 @@ from ctlkg.engine.fenced import FencedBackend
 from ctlkg.engine.pool import Limits as PoolLimits
 from ctlkg.engine.pool import Pool
 from ctlkg.errors import ConfigError, CtlkgError, QueryTimeout, UpstreamTimeout
+from ctlkg.sparql import replicas
 from ctlkg.sparql.backend import Backend, default_graph_update, has_default_graph
 from ctlkg.sparql.data_version import DataVersion
 from ctlkg.sparql.remote import RemoteBackend
@@ -143,6 +144,8 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     # A remote engine may be written to by others: what it answered cannot be kept.
     answers = ResultCache(0 if isinstance(backend, RemoteBackend) else settings.result_cache_bytes, version)
     written = version.bump
+    # Other services on the same engine write too: their writes move this version within a second.
+    watch = replicas.StampWatch(backend.stamp, version) if isinstance(backend, RemoteBackend) else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -151,7 +154,11 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
         # Score the materialised synergies and parse the named queries now, beside the first requests
         # rather than in one of them.
         threading.Thread(target=_warm, args=(synergies,), name="synergies-warm-up", daemon=True).start()
+        if watch is not None:
+            watch.start()
         yield
+        if watch is not None:
+            watch.stop()
         runner.close()
         writes_pool.close()
         with suppress(OSError):
