@@ -40,7 +40,7 @@ SETTLE = 1.5
 
 
 def open_page(driver: webdriver.Chrome, url: str) -> None:
-    driver.get_log("browser")  # what earlier tests left in the log is theirs
+    console_errors(driver)  # reading the log empties it: what earlier tests left there is theirs
     driver.get(url)
     wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
     time.sleep(SETTLE)

@@ -38,7 +38,8 @@ def option(driver: webdriver.Chrome, label: str) -> WebElement:
                 return item
         return False
 
-    item: WebElement = wait(driver).until(found)
+    item = wait(driver).until(found)
+    assert isinstance(item, WebElement)
     return item
 
 

@@ -94,9 +94,9 @@ class EditorRoutes:
             if term.value in found and rank[term.value] <= place:
                 continue
             rank[term.value] = place
+            shown = label.value if isinstance(label, ox.Literal) and place < 3 else None
             found[term.value] = Term(iri=term.value, curie=links.curie(term.value),
-                                     kind="class" if kind.value == "class" else "property",
-                                     label=label.value if isinstance(label, ox.Literal) and place < 3 else None)
+                                     kind="class" if kind.value == "class" else "property", label=shown)
         score = Term(iri=search.SCORE.value, curie="search:score", kind="function", label=_SCORE_LABEL[lang])
         terms = Terms(terms=[*sorted(found.values(), key=lambda t: (t.kind, t.curie)), score],
                       prefixes={"search": search.SEARCH})
