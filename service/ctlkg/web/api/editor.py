@@ -135,9 +135,12 @@ def router(backend: Backend, version: DataVersion, pool: Pool) -> APIRouter:
     api.add_api_route(
         "/api/parse", routes.parse, methods=["POST"], response_model=Parsed,
         summary="Whether a SPARQL query parses, and where it does not",
-        openapi_extra={"requestBody": {"required": True, "content": {
-            "application/sparql-query": {"schema": {"type": "string"},
-                                         "example": "SELECT * WHERE { ?s ?p ?o }"}}}},
+        # Documented as text/plain, which every client can send; application/sparql-query (what the page
+        # sends) is read the same way: the body is the query whatever its type says.
+        openapi_extra={"requestBody": {
+            "required": True, "description": "The query text (also as application/sparql-query).",
+            "content": {"text/plain": {"schema": {"type": "string"},
+                                       "example": "SELECT * WHERE { ?s ?p ?o }"}}}},
         responses={400: {"description": "The body is not UTF-8 or is too long."}},
     )
     return api
