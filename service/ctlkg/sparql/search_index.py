@@ -3,8 +3,10 @@
 FTS5 over Tantivy or a second store: no new dependency, an index of a thousand clusters is built in well
 under a second and answered in milliseconds, and its ``unicode61 remove_diacritics 2`` tokenizer folds case
 and accents ("citta" finds "Città"). One row a resource and language holds its labels, alternative labels
-and descriptions in three columns; ``bm25`` weighs a label above a description, and a search looks in the
-labels first so that a label match always ranks above a match in a description only.
+and descriptions; labels and alternative labels sit in one table, descriptions in another, and a search
+looks in the labels first, so that a label match always ranks above a match in a description only, and
+``bm25`` ranks each table's matches by the length of what matched (a short label that matches beats a long
+one), an alternative label weighing half a label.
 
 >>> index = SearchIndex.build([
 ...     Text("urn:a", "label", "Città della Salute", "it"), Text("urn:a", "description", "ospedale", "it"),
@@ -25,9 +27,9 @@ from dataclasses import dataclass
 
 from ctlkg.errors import QueryRefused
 
-#: The index's columns, and the weight ``bm25`` gives a term found in each.
+#: The index's fields; the labels' table weighs a term in a label twice one in an alternative label.
 FIELDS = ("label", "alt", "description")
-WEIGHTS = (10.0, 5.0, 1.0)
+LABEL_WEIGHTS = "2.0, 1.0"
 #: The words of a search: letters and digits of any script (FTS5's own syntax never reaches it).
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 12
@@ -39,13 +41,15 @@ _SCHEMA = """
 CREATE TABLE doc(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, type TEXT,
                  label_en TEXT, label_it TEXT, label_any TEXT);
 CREATE TABLE doc_type(doc INTEGER NOT NULL, type TEXT NOT NULL);
-CREATE VIRTUAL TABLE text USING fts5(label, alt, description, lang UNINDEXED, doc UNINDEXED,
-                                     tokenize = "unicode61 remove_diacritics 2", prefix = '2 3');
+CREATE VIRTUAL TABLE labels USING fts5(label, alt, lang UNINDEXED, doc UNINDEXED,
+                                       tokenize = "unicode61 remove_diacritics 2", prefix = '2 3');
+CREATE VIRTUAL TABLE descriptions USING fts5(description, lang UNINDEXED, doc UNINDEXED,
+                                             tokenize = "unicode61 remove_diacritics 2", prefix = '2 3');
 """
-_SEARCH = """SELECT t.doc, bm25(text, {weights}) AS rank, snippet(text, -1, ?, ?, '…', 12), d.iri, d.type,
+_SEARCH = """SELECT t.doc, bm25({table}{weights}) AS rank, snippet({table}, -1, ?, ?, '…', 12), d.iri, d.type,
   COALESCE(CASE ? WHEN 'it' THEN d.label_it ELSE d.label_en END, d.label_en, d.label_it, d.label_any, d.iri)
-FROM text AS t JOIN doc AS d ON d.id = t.doc
-WHERE text MATCH ? {where} ORDER BY rank LIMIT ?"""
+FROM {table} AS t JOIN doc AS d ON d.id = t.doc
+WHERE {table} MATCH ? {where} ORDER BY rank LIMIT ?"""
 
 
 @dataclass(frozen=True)
@@ -144,11 +148,16 @@ class SearchIndex:
                        ((docs[iri], kind) for iri, kinds in types.items() if iri in docs for kind in kinds))
         db.execute("CREATE INDEX doc_type_by_type ON doc_type(type, doc)")
         db.executemany(
-            "INSERT INTO text(label, alt, description, lang, doc) VALUES (?, ?, ?, ?, ?)",
-            ((" · ".join(cols[0]), " · ".join(cols[1]), " · ".join(cols[2]), lang, doc)
-             for (doc, lang), cols in fields.items()),
+            "INSERT INTO labels(label, alt, lang, doc) VALUES (?, ?, ?, ?)",
+            ((" · ".join(cols[0]), " · ".join(cols[1]), lang, doc)
+             for (doc, lang), cols in fields.items() if cols[0] or cols[1]),
         )
-        db.execute("INSERT INTO text(text) VALUES ('optimize')")
+        db.executemany(
+            "INSERT INTO descriptions(description, lang, doc) VALUES (?, ?, ?)",
+            ((" · ".join(cols[2]), lang, doc) for (doc, lang), cols in fields.items() if cols[2]),
+        )
+        for table in ("labels", "descriptions"):
+            db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         db.commit()
         return cls(db)
 
@@ -172,10 +181,10 @@ class SearchIndex:
         Bad words raise QueryRefused (a 400)."""
         words = match_expression(text)
         hits: dict[str, Hit] = {}
-        for field, expression in (("label", f"{{label alt}} : ({words})"), ("description", words)):
+        for field in ("label", "description"):
             if len(hits) >= limit:
                 break
-            for hit in self._run(expression, field, lang, show or lang or "en", types, limit + len(hits)):
+            for hit in self._run(words, field, lang, show or lang or "en", types, limit + len(hits)):
                 if hit.iri not in hits and len(hits) < limit:
                     hits[hit.iri] = hit
         return list(hits.values())
@@ -189,7 +198,8 @@ class SearchIndex:
         if types:
             where += f" AND t.doc IN (SELECT doc FROM doc_type WHERE type IN ({', '.join('?' * len(types))}))"
             params.extend(types)
-        sql = _SEARCH.format(weights=", ".join(str(w) for w in WEIGHTS), where=where)
+        table, weights = ("labels", ", " + LABEL_WEIGHTS) if field == "label" else ("descriptions", "")
+        sql = _SEARCH.format(table=table, weights=weights, where=where)
         # A resource has a row per language: ask for more rows than hits, keep each resource's best one.
         args = (OPEN, CLOSE, show, expression, *params, 2 * limit + 4)
         with self._lock:
