@@ -151,6 +151,9 @@ export function sparqlCompletions(lang) {
     const before = line.text.slice(0, context.pos - line.from);
     const word = context.matchBefore(/[\p{L}\p{N}_]{3,}$/u);
     if (!word || inert(before) || /[?$:\w-]$/u.test(before.slice(0, word.from - line.from))) return null;
+    // A keyword being typed (SEL…, OPT…) is not a search.
+    const typed = word.text.toUpperCase();
+    if (KEYWORDS.some((keyword) => keyword.toUpperCase().startsWith(typed))) return null;
     const controller = new AbortController();
     context.addEventListener("abort", () => controller.abort());
     /** @type {import("./suggest.js").Found[]} */

@@ -93,6 +93,14 @@ def test_the_search_box_leads_to_a_resource_page(browser: webdriver.Chrome, site
     assert "Aerospace" in browser.find_element(By.TAG_NAME, "h1").text
 
     box = browser.find_element(By.ID, "site-search-q")
+    box.send_keys("manifatturiero")
+    wait(browser).until(ready.visibility_of_element_located((By.CSS_SELECTOR, "li[role='option']")))
+    box.send_keys(Keys.ARROW_DOWN)  # the keyboard picks too: the first suggestion
+    assert box.get_attribute("aria-activedescendant")
+    box.send_keys(Keys.ENTER)
+    wait(browser).until(lambda d: "/id/ecosystem/" in d.current_url)
+
+    box = browser.find_element(By.ID, "site-search-q")
     box.send_keys("manifattura", Keys.ENTER)  # no suggestion picked: the results page
     wait(browser).until(lambda d: "/search?" in d.current_url)
     first = browser.find_element(By.CSS_SELECTOR, "ol.search-results li a")
