@@ -8,7 +8,7 @@ import path from "node:path";
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const outdir = path.resolve(here, "../ctlkg/web/html/static/dist");
-const ENTRIES = ["query", "network", "matrices", "docs"];
+const ENTRIES = ["query", "network", "matrices", "docs", "search_box"];
 
 await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });

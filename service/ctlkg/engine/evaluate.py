@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from ctlkg.errors import BackendError, NotAcceptable, QuerySyntaxError
 from ctlkg.rdf import namespaces
-from ctlkg.sparql import lexer, syntax_errors
+from ctlkg.sparql import lexer, search, syntax_errors
 from ctlkg.sparql.backend import default_graph_iris, has_default_graph
 
 TSV = ox.QueryResultsFormat.TSV
@@ -116,6 +116,18 @@ def boolean(result: ox.QueryBoolean, media: str) -> bytes:
     return result.serialize(format=fmt) or b""
 
 
+def parse(header: dict[str, Any]) -> dict[str, Any]:
+    """Whether a query's text parses (for the editor's marks while typing), on an empty store: a SELECT or
+    CONSTRUCT is parsed and never evaluated, an ASK finds nothing; the worker's fence and deadline hold."""
+    text = str(header["query"])
+    try:
+        ox.Store().query(text, prefixes=header.get("prefixes"),
+                         custom_functions=search.functions(search.ScoreFunction(lambda _q, _i: ())))
+    except SyntaxError as exc:
+        raise QuerySyntaxError(syntax_errors.readable(str(exc), text, header.get("prefixes"))) from exc
+    return {"ok": True}
+
+
 class Engine:
     """One worker's store (one data version at a time) and the requests it answers."""
 
@@ -126,6 +138,8 @@ class Engine:
         self.version = -1
         #: Whether the store holds our default graph as its own (written by the build and every write).
         self.materialised = False
+        #: ``search:score``, over this version's texts (indexed when a query first calls it).
+        self.score: search.ScoreFunction | None = None
 
     def handle(self, header: dict[str, Any], body: bytes) -> tuple[dict[str, Any], bytes]:
         op = header.get("op")
@@ -137,6 +151,8 @@ class Engine:
             scratch = ox.Store()
             scratch.load(body, format=ox.RdfFormat.N_QUADS)
             return trial.attempt(scratch, header)
+        if op == "parse":
+            return parse(header), b""
         if self.store is None:
             raise BackendError("no data is open in this worker")
         if op == "query":
@@ -155,6 +171,7 @@ class Engine:
             store = ox.Store.read_only(path)
         self.store, self.version = store, int(header["version"])
         self.materialised = has_default_graph(store)
+        self.score = search.ScoreFunction(search.store_select(store, self._graphs))
         if plain is not None and self.materialised:
             self.plain = ox.Store()
             self.plain.bulk_load(path=str(plain), format=NTRIPLES)
@@ -163,6 +180,12 @@ class Engine:
             self.plain.bulk_load(store.dump(format=NTRIPLES, from_graph=ox.DefaultGraph()) or b"",
                                  format=NTRIPLES)
         return {"ok": True, "version": self.version, "materialised": self.materialised}
+
+    def _graphs(self, inferred: bool) -> list[ox.NamedNode] | None:
+        """The default graph of our own queries (the search index's), with or without the inferences."""
+        if inferred and self.materialised:
+            return None
+        return [ox.NamedNode(iri) for iri in default_graph_iris(inferred=inferred)]
 
     def _default(self, header: dict[str, Any], query: str) -> list[Any] | None:
         given = header.get("default_graph")
@@ -189,6 +212,7 @@ class Engine:
                 named_graphs=[ox.NamedNode(iri) for iri in named] if named is not None else None,
                 substitutions={ox.Variable(k): term(v) for k, v in bindings.items()} or None,
                 prefixes=header.get("prefixes"),
+                custom_functions=search.functions(self.score) if self.score is not None else None,
             )
         except SyntaxError as exc:
             raise QuerySyntaxError(syntax_errors.readable(str(exc), text, header.get("prefixes"))) from exc

@@ -31,13 +31,23 @@ from ctlkg.sparql.data_version import DataVersion
 from ctlkg.sparql.remote import RemoteBackend
 from ctlkg.sparql.result_cache import ResultCache
 from ctlkg.sparql.runner import Runner
+from ctlkg.sparql.search import Search
 from ctlkg.web import errors as http_errors
 from ctlkg.web import openapi, port_check
-from ctlkg.web.api import dumps, graph_store, sparql_update, void
+from ctlkg.web.api import dumps, editor, graph_store, search, sparql_update, void
 from ctlkg.web.api import named_queries as api_queries
 from ctlkg.web.api import sparql_query as sparql_protocol
 from ctlkg.web.api import synergies as api_synergies
-from ctlkg.web.html import assets, dumps_page, error_page, examples, linked_data, pages, void_page
+from ctlkg.web.html import (
+    assets,
+    dumps_page,
+    error_page,
+    examples,
+    linked_data,
+    pages,
+    search_page,
+    void_page,
+)
 from ctlkg.web.http_protocol import JsonErrorsProtocol
 from ctlkg.web.middleware import AccessLog, BodyLimit, Compression, HeadAsGet, SecurityHeaders, Utf8Query
 
@@ -111,11 +121,12 @@ def writer_pool(settings: Settings) -> Pool:
     return pool
 
 
-def _warm(synergies: api_synergies.SynergyCache) -> None:
+def _warm(synergies: api_synergies.SynergyCache, finder: Search) -> None:
     try:
         synergies.get()
+        finder.index()  # the search index, built before the first search rather than in it
     except (CtlkgError, OSError) as exc:  # the first request will meet the same error and report it
-        log.warning("synergies not scored at start-up: %s", exc)
+        log.warning("synergies or search index not made at start-up: %s", exc)
     examples.load("en")  # the query page's named queries: a second of rdflib parsing, done once here
 
 
@@ -140,6 +151,7 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     version = DataVersion()
     cache = dumps.DumpCache(backend, version)
     synergies = api_synergies.SynergyCache(backend, version)
+    finder = Search(backend, version)
 
     # A remote engine may be written to by others: what it answered cannot be kept.
     answers = ResultCache(0 if isinstance(backend, RemoteBackend) else settings.result_cache_bytes, version)
@@ -151,9 +163,10 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         for name, url in urls(settings).items():
             log.info("%-16s %s", name, url)
-        # Score the materialised synergies and parse the named queries now, beside the first requests
-        # rather than in one of them.
-        threading.Thread(target=_warm, args=(synergies,), name="synergies-warm-up", daemon=True).start()
+        # Score the materialised synergies, index the texts and parse the named queries now, beside the
+        # first requests rather than in one of them.
+        threading.Thread(target=_warm, args=(synergies, finder), name="synergies-warm-up",
+                         daemon=True).start()
         if watch is not None:
             watch.start()
         yield
@@ -188,6 +201,9 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     app.mount("/static", assets.Static(), name="static")
     app.include_router(api_synergies.router(settings, backend, synergies))
     app.include_router(api_queries.router(settings, backend, runner, answers=answers))
+    app.include_router(search.router(finder))
+    app.include_router(search_page.router(finder))
+    app.include_router(editor.router(backend, version, writes_pool))
     http_errors.install(app, page=error_page.render)
     openapi.document(app)
     # Innermost, around the routes: a HEAD is routed as its GET, and a query string that is not UTF-8 is

@@ -130,8 +130,10 @@ function drawNodes() {
     const g = enter.append("g").attr("class", "node");
     const a = g.append("a");
     a.append("circle");
-    a.append("text").attr("class", "count");
     a.append("text").attr("class", "name");
+    // The count is drawn over the link, not in it: the link's name (which says the members in words) then
+    // holds all the text the link shows, as a person using speech input reads it. Clicks go through it.
+    g.append("text").attr("class", "count").attr("aria-hidden", "true");
     return g;
   });
   node.attr("data-cluster", (c) => c.slug)
@@ -140,9 +142,9 @@ function drawNodes() {
     .on("mousemove", (event) => tip.move(event))
     .on("mouseleave", () => { highlight(null); tip.hide(); });
   const a = node.select("a").attr("href", (c) => c.href ? c.href + "?lang=" + lang : null)
-    .attr("aria-label", (c) => c.full + ", " + membersText(c));
+    .attr("aria-label", (c) => c.short + " (" + c.full + "), " + membersText(c));
   a.select("circle").attr("r", (c) => c.r);
-  a.select("text.count").attr("dy", "0.35em").text((c) => (c.members !== null && c.r >= 14 ? c.members : ""));
+  node.select("text.count").attr("dy", "0.35em").text((c) => (c.members !== null && c.r >= 14 ? c.members : ""));
   // The name sits outside the ring, on the node's own radius, anchored away from the centre.
   a.select("text.name").each(function (c) {
     const cos = Math.cos(c.angle);
@@ -158,7 +160,8 @@ function drawNodes() {
     text.selectAll("tspan").data(parts).join("tspan")
       .attr("x", gap * cos)
       .attr("dy", (_, i) => (i === 0 ? first + "em" : "1.1em"))
-      .text((t) => t);
+      // A space after each line but the last, so the words stay words in the link's text.
+      .text((t, i) => (i < parts.length - 1 ? t + " " : t));
   });
 }
 

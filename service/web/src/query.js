@@ -8,6 +8,7 @@ import { renderChart } from "./chart.js";
 import { renderGraph } from "./graph_view.js";
 import { renderTable } from "./table.js";
 import { countsOf } from "./words.js";
+import { attachSuggestions } from "./suggest.js";
 import { currentQuery, history, keepCurrent, remember as rememberRun } from "./history.js";
 
 // The page's elements, each found once by id and typed (every page module opens so: a list, not logic).
@@ -111,6 +112,15 @@ function showParams(button, body) {
     field.value = param.value;
     label.appendChild(field);
     paramsBox.appendChild(label);
+    // An IRI field suggests resources by label as it is typed in; picking one puts its IRI in.
+    if (param.type === "iri" && field instanceof HTMLInputElement) {
+      const input = field;
+      attachSuggestions(input, {
+        label: msg("msgSuggestions") || "Suggestions",
+        labels: page.dataset.lang || "en",
+        onPick: (found) => { input.value = found.iri; },
+      });
+    }
     fields.set(param.name, field);
   });
   paramsBox.hidden = params.length === 0;
@@ -126,7 +136,7 @@ const boundValues = (named) => new URLSearchParams([...named.fields].map(([key, 
 
 const nonce = document.querySelector('meta[name="ctlkg-style-nonce"]');
 const editor = fromTextArea(textarea, () => form.requestSubmit(),
-  { nonce: nonce instanceof HTMLMetaElement ? nonce.content : "", onChange: edited });
+  { nonce: nonce instanceof HTMLMetaElement ? nonce.content : "", onChange: edited, lang: page.dataset.lang || "en" });
 // A shared link (?query=) opens its query; otherwise the page takes up the query written last time.
 const kept = currentQuery();
 if (!new URL(window.location.href).searchParams.has("query") && kept && kept !== editor.getValue()) {

@@ -29,8 +29,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
-from test_browser import CHROMEDRIVER, CHROMIUM, FLAGS, WAIT, console_errors
 
+from chromium import CHROMEDRIVER, CHROMIUM, FLAGS, WAIT, console_errors
 from ctlkg.synergy.scores import COMBINED, DIMENSIONS
 from live_servers import Processes, Service
 
@@ -62,7 +62,9 @@ def test_picture_pages_are_served_with_strict_headers(
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["x-frame-options"] == "DENY"
     scripts = re.findall(r'<script type="module" src="([^"]+)"></script>', page.text)
-    assert len(scripts) == 1 and re.fullmatch(SCRIPTS[path], scripts[0]), scripts
+    # The page's own module, then the header's search box (on every page).
+    assert len(scripts) == 2 and re.fullmatch(SCRIPTS[path], scripts[0]), scripts
+    assert re.fullmatch(r"/static/dist/search_box-[A-Z0-9]{8}\.js", scripts[1]), scripts
     assert len(re.findall(r"<script\b", page.text)) == len(scripts), "no inline script"
     assert not re.search(r"\son[a-z]+=", page.text), "no inline event handlers"
     assert not re.search(r"\sstyle=", page.text), "no inline styles"
