@@ -207,6 +207,16 @@ function setStatus(text, isError) {
  */
 function permalink(query) {
   const url = new URL(window.location.href);
+  if (active && query === active.body) {
+    // A named query run through its form: its name and values, so the link opens the form filled in.
+    [...url.searchParams.keys()].filter((key) => key !== "lang").forEach((key) => url.searchParams.delete(key));
+    url.searchParams.set("example", active.name);
+    active.fields.forEach((field, key) => url.searchParams.set("param-" + key, field.value));
+    return url.toString();
+  }
+  url.searchParams.delete("example");
+  [...url.searchParams.keys()].filter((key) => key.startsWith("param-"))
+    .forEach((key) => url.searchParams.delete(key));
   url.searchParams.set("query", query);
   return url.toString();
 }
@@ -272,8 +282,8 @@ function showSnippets() {
 
 async function copyPermalink() {
   const query = editor.getValue();
-  remember(query);
   const link = permalink(query);
+  remember(query);
   try {
     await navigator.clipboard.writeText(link);
     setStatus(msg("msgCopied"), false);
@@ -392,13 +402,31 @@ async function run() {
 form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
 copyLink.addEventListener("click", () => { copyPermalink(); });
 snippets.addEventListener("toggle", () => { if (snippets.open) showSnippets(); });
+/** @param {HTMLButtonElement} button */
+function choose(button) {
+  const source = document.getElementById(button.dataset.example || "");
+  const body = source ? source.textContent || "" : "";
+  if (source) editor.setValue(body);
+  showParams(button, editor.getValue());
+}
+
 document.querySelectorAll("button.example").forEach((button) => {
   if (!(button instanceof HTMLButtonElement)) return;
-  button.addEventListener("click", () => {
-    const source = document.getElementById(button.dataset.example || "");
-    const body = source ? source.textContent || "" : "";
-    if (source) editor.setValue(body);
-    showParams(button, editor.getValue());
-    editor.focus();
-  });
+  button.addEventListener("click", () => { choose(button); editor.focus(); });
 });
+
+// A shared link to a named query (?example=NAME&param-KEY=VALUE) opens it with its form filled in.
+const shared = new URL(window.location.href).searchParams;
+const sharedExample = [...document.querySelectorAll("button.example")]
+  .find((button) => button instanceof HTMLButtonElement && button.dataset.name === shared.get("example"));
+/** @param {URLSearchParams} values  the link's ``param-KEY`` values, put into the chosen query's form */
+function fillForm(values) {
+  active?.fields.forEach((field, key) => {
+    const value = values.get("param-" + key);
+    if (value !== null) field.value = value;
+  });
+}
+if (sharedExample instanceof HTMLButtonElement) {
+  choose(sharedExample);
+  fillForm(shared);
+}

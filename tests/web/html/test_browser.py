@@ -359,3 +359,31 @@ def test_a_named_query_runs_through_its_form(browser: webdriver.Chrome, site: Se
     type_into_editor(browser, Keys.CONTROL + Keys.END, "\n# edited")
     assert not browser.find_element(By.ID, "query-params").is_displayed()
     assert console_errors(browser) == []
+
+
+def test_a_named_query_permalink_keeps_its_form_values(browser: webdriver.Chrome, site: Service) -> None:
+    """Running a named query through its form puts its name and values in the address; opening that address
+    shows the form with those values, and running it answers with them."""
+    open_query_page(browser, site.url + "/query")
+    _choose_example(browser, "cluster-profile")
+    cluster = browser.find_element(By.NAME, "param-cluster")
+    cluster.clear()
+    cluster.send_keys("https://w3id.org/lombardia-clusters/id/cluster/tav")
+    Select(browser.find_element(By.NAME, "param-lang")).select_by_value("it")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+    address = browser.current_url
+    assert "example=cluster-profile" in address and "param-lang=it" in address and "query=" not in address
+    assert "param-cluster=https%3A%2F%2Fw3id.org%2Flombardia-clusters%2Fid%2Fcluster%2Ftav" in address
+
+    open_query_page(browser, address)
+    assert (browser.find_element(By.NAME, "param-cluster").get_attribute("value") or "").endswith("/cluster/tav")
+    assert Select(browser.find_element(By.NAME, "param-lang")).first_selected_option.get_attribute("value") == "it"
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results table tbody tr")))
+    assert set(_column(browser, "cluster")) == {"cluster:tav"} and set(_column(browser, "lang")) == {"it"}
+    # Editing the text leaves the form: the address then carries the query itself.
+    type_into_editor(browser, Keys.CONTROL + Keys.END, "\n# edited")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser).until(lambda d: "query=" in d.current_url and "example=" not in d.current_url)
+    assert console_errors(browser) == []
