@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ctlkg.errors import BackendError, QuerySyntaxError, UpstreamTimeout
 from ctlkg.rdf import namespaces
-from ctlkg.sparql import lexer, syntax_errors
+from ctlkg.sparql import lexer, syntax_errors, virtuoso
 
 # The Backend protocol's types: the three backends (embedded, remote, engine.fenced) import the same names.
 from ctlkg.sparql.backend import (
@@ -31,6 +31,7 @@ from ctlkg.sparql.backend import (
     replacing_update,
     row,
 )
+from ctlkg.sparql.virtuoso import Dialect
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,11 @@ def _parse(response: httpx.Response) -> ox.QuerySolutions | ox.QueryBoolean | li
 
 
 class RemoteBackend:
-    """Queries go to ``endpoint``, writes (replacing whole graphs) to ``update_endpoint``."""
+    """Queries go to ``endpoint``, writes (replacing whole graphs) to ``update_endpoint``.
+
+    The engine's dialect is taken from its first answer unless given: Virtuoso is written to in its own way
+    and told the time limit, so it stops a query itself (``ctlkg.sparql.virtuoso``).
+    """
 
     name = "remote"
 
@@ -79,9 +84,11 @@ class RemoteBackend:
         *,
         timeout: float = 30.0,
         client: httpx.Client | None = None,
+        dialect: Dialect | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint
+        self.dialect = dialect
         self._timeout = timeout
         self._client = client or httpx.Client(headers={"User-Agent": "ctlkg"})
 
@@ -95,6 +102,8 @@ class RemoteBackend:
         except httpx.HTTPError as exc:
             log.warning("cannot reach %s: %s", url, exc)
             raise BackendError("the SPARQL engine behind this service cannot be reached") from exc
+        if self.dialect is None:
+            self.dialect = virtuoso.detect(response)
         if response.status_code == 400:
             said = response.text.strip() or "the SPARQL engine refused the request"
             text = form.get("query") or form.get("update") or ""
@@ -105,6 +114,7 @@ class RemoteBackend:
             first = response.text.strip().splitlines()[:1]
             log.warning("%s answered %d: %s", url, response.status_code, first[0] if first else "")
             raise BackendError(f"the SPARQL engine answered {response.status_code}")
+        virtuoso.check_complete(response)
         return response
 
     def _query(self, query: str, dataset: Dataset, timeout: float | None = None) -> httpx.Response:
@@ -113,19 +123,29 @@ class RemoteBackend:
             form["default-graph-uri"] = list(dataset.default_graphs)
         if dataset.named_graphs is not None:
             form["named-graph-uri"] = list(dataset.named_graphs)
-        return self._post(self.endpoint, form, timeout=timeout or self._timeout)
+        seconds = timeout or self._timeout
+        if self.dialect is Dialect.VIRTUOSO:
+            # In milliseconds; past it Virtuoso answers what it has with X-SQL-State S1TAT (refused above),
+            # and the client waits a little longer to hear that rather than hang up first.
+            form["timeout"] = str(max(1, int(seconds * 1000)))
+            seconds += 1
+        return self._post(self.endpoint, form, timeout=seconds)
 
     def _ours(self, query: str, inferred: bool, bindings: Bindings | None) -> object:
         text = _PROLOGUE + (bind(query, bindings) if bindings else query)
         dataset = Dataset(default_graph_iris(inferred=inferred), ALL_GRAPHS)
         return _parse(self._query(text, dataset))
 
+    def _row(self, solution: ox.QuerySolution, names: list[str], *, ours: bool) -> Row:
+        found = row(solution, names)
+        return virtuoso.canonical(found, drop_empty=ours) if self.dialect is Dialect.VIRTUOSO else found
+
     def select(self, query: str, *, inferred: bool = True, bindings: Bindings | None = None) -> list[Row]:
         result = self._ours(query, inferred, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QuerySyntaxError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [row(s, names) for s in result]
+        return [self._row(s, names, ours=True) for s in result]
 
     def construct(
         self, query: str, *, inferred: bool = True, bindings: Bindings | None = None
@@ -155,7 +175,7 @@ class RemoteBackend:
         for solution in result:
             if len(rows) == limits.max_rows:
                 return Solutions(names, rows, truncated=True)
-            rows.append(row(solution, names))
+            rows.append(self._row(solution, names, ours=False))
         return Solutions(names, rows)
 
     def graph(self, iri: str) -> list[ox.Triple]:
@@ -167,7 +187,10 @@ class RemoteBackend:
     def replace_graphs(self, graphs: Mapping[str, list[ox.Triple]]) -> None:
         if self.update_endpoint is None:
             raise BackendError("no update endpoint is configured (--update-endpoint)")
-        form = {"update": replacing_update(graphs)}
+        if self.dialect is None:
+            self.ask("ASK {}")  # the first answer names the engine
+        write = virtuoso.replacing_update if self.dialect is Dialect.VIRTUOSO else replacing_update
+        form = {"update": write(graphs)}
         self._post(self.update_endpoint, form, timeout=max(self._timeout, 120))
 
     def close(self) -> None:

@@ -1,0 +1,129 @@
+"""What OpenLink Virtuoso 7 needs from a SPARQL client that a SPARQL 1.1 engine does not (docs/virtuoso.md).
+
+- It is recognised by its ``Server`` header, so `--endpoint` needs no extra option.
+- It refuses blank nodes in ``INSERT DATA`` (SP031 "not allowed in a constant clause") and compiles an
+  ``INSERT {…} WHERE {}`` template to SQL of bounded length: writes send ground triples as ``INSERT DATA``
+  in chunks, and the blank-node triples as small templates, each holding whole blank-node components so a
+  label names one node.
+- It writes booleans as ``"1"^^xsd:boolean`` and an empty GROUP_CONCAT as ``""`` where Oxigraph leaves the
+  variable unbound: rows are brought to Oxigraph's form, so pages and the API show the same values.
+- It answers HTTP 200 with a cut result when it hits ResultSetMaxRows (``X-SPARQL-MaxRows``) or its
+  "anytime" time limit (``X-SQL-State: S1TAT``): those are errors here, never a silently short answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+
+import httpx
+import pyoxigraph as ox
+
+from ctlkg.errors import BackendError, UpstreamTimeout
+from ctlkg.sparql.backend import Term
+
+#: Ground triples per INSERT DATA: Virtuoso parses each into one constant; tens of thousands work, this
+#: keeps a request's text to a few MB.
+DATA_CHUNK = 5_000
+#: Triples per INSERT template: one generated SQL statement each, under Virtuoso's 10,000-line cap.
+TEMPLATE_CHUNK = 300
+
+
+class Dialect(StrEnum):
+    """How a remote engine is spoken to: plain SPARQL 1.1, or Virtuoso's ways around its limits."""
+
+    SPARQL11 = "sparql11"
+    VIRTUOSO = "virtuoso"
+
+
+def detect(response: httpx.Response) -> Dialect:
+    """Virtuoso names itself in every answer (``Server: Virtuoso/07.20.3229 (Linux) …``)."""
+    server = response.headers.get("server", "")
+    return Dialect.VIRTUOSO if server.lower().startswith("virtuoso") else Dialect.SPARQL11
+
+
+def check_complete(response: httpx.Response) -> None:
+    """Refuse an answer the engine cut short while saying 200."""
+    if response.headers.get("x-sql-state") == "S1TAT":
+        raise UpstreamTimeout("the SPARQL engine stopped at its time limit and returned a partial answer")
+    cut = response.headers.get("x-sparql-maxrows")
+    if cut is not None:
+        raise BackendError(f"the SPARQL engine cut the answer at {cut} rows (its ResultSetMaxRows setting)")
+
+
+_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+_CANONICAL = {"1": ox.Literal("true", datatype=_BOOLEAN), "0": ox.Literal("false", datatype=_BOOLEAN)}
+
+
+def canonical(row: dict[str, Term], *, drop_empty: bool) -> dict[str, Term]:
+    """A Virtuoso row in Oxigraph's form: canonical booleans and, with ``drop_empty`` (our own queries, not
+    a client's), no binding for an empty plain string: what Virtuoso gives an aggregate of nothing, and
+    the data holds no empty strings (SHACL sees to that)."""
+    out: dict[str, Term] = {}
+    for name, term in row.items():
+        if isinstance(term, ox.Literal) and term.language is None:
+            if term.datatype == _BOOLEAN:
+                term = _CANONICAL.get(term.value, term)
+            elif drop_empty and term.datatype == _STRING and term.value == "":
+                continue
+        out[name] = term
+    return out
+
+
+def _has_blank(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+
+def _components(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
+    """The triples grouped so that every blank node's triples are in one group (union-find on labels)."""
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    for triple in triples:
+        ends = [t.value for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
+        for other in ends[1:]:
+            parent[root(other)] = root(ends[0])
+    groups: dict[str, list[ox.Triple]] = {}
+    for triple in triples:
+        end = triple.subject if isinstance(triple.subject, ox.BlankNode) else triple.object
+        assert isinstance(end, ox.BlankNode)
+        groups.setdefault(root(end.value), []).append(triple)
+    return list(groups.values())
+
+
+def _packed(groups: list[list[ox.Triple]], size: int) -> Iterator[list[ox.Triple]]:
+    chunk: list[ox.Triple] = []
+    for group in groups:
+        if chunk and len(chunk) + len(group) > size:
+            yield chunk
+            chunk = []
+        chunk.extend(group)
+    if chunk:
+        yield chunk
+
+
+def _ntriples(triples: list[ox.Triple]) -> str:
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+
+
+def replacing_update(graphs: Mapping[str, list[ox.Triple]]) -> str:
+    """The generic replacing update (``backend.replacing_update``) in a form Virtuoso accepts, still one
+    request: DROP each graph, then INSERT DATA chunks, then the blank-node templates.
+
+    Terms are written by pyoxigraph's N-Triples serializer, never pasted from user text.
+    """
+    parts = [f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in graphs]
+    for iri, triples in graphs.items():
+        name = ox.NamedNode(iri)
+        ground = [t for t in triples if not _has_blank(t)]
+        for at in range(0, len(ground), DATA_CHUNK):
+            parts.append(f"INSERT DATA {{ GRAPH {name} {{\n{_ntriples(ground[at:at + DATA_CHUNK])}}} }}")
+        for chunk in _packed(_components([t for t in triples if _has_blank(t)]), TEMPLATE_CHUNK):
+            parts.append(f"INSERT {{ GRAPH {name} {{\n{_ntriples(chunk)}}} }} WHERE {{}}")
+    return " ;\n".join(parts)
