@@ -81,7 +81,7 @@ def processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Processes]:
         embedded = spawn([ctlkg, "serve", "--port", str(ports["embedded"])], logs / "embedded.log", **env)
         started.append(embedded)
         virtuoso_process, virtuoso = virtuoso_server.start(tmp_path_factory.mktemp("virtuoso"),
-                                                           logs / "virtuoso.log")
+                                                           logs / "virtuoso-engine.log")
         started.append(virtuoso_process)
         wait_until_up(ox_url + "/", oxigraph, logs / "oxigraph.log")
         loaders = [load(ctlkg, ox_url + "/update"), load(ctlkg, virtuoso.sparql)]
@@ -90,7 +90,7 @@ def processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Processes]:
         on_virtuoso = spawn(
             [ctlkg, "serve", "--port", str(ports["virtuoso"]), "--endpoint", virtuoso.sparql,
              "--update-endpoint", virtuoso.sparql],
-            logs / "virtuoso-service.log",
+            logs / "virtuoso.log",
             **env,
         )
         started.append(on_virtuoso)
@@ -112,7 +112,7 @@ def processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Processes]:
         services = {name: Service(f"http://127.0.0.1:{port}", name) for name, port in ports.items()}
         wait_until_up(services["remote"].sparql, remote, logs / "remote.log")
         wait_until_up(services["embedded"].sparql, embedded, logs / "embedded.log")
-        wait_until_up(services["virtuoso"].sparql, on_virtuoso, logs / "virtuoso-service.log")
+        wait_until_up(services["virtuoso"].sparql, on_virtuoso, logs / "virtuoso.log")
         yield Processes(started, services, Oxigraph(ox_url), virtuoso, logs)
     finally:
         for process in reversed(started):

@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 
 #: What we ask the engine for: one type per kind, so any answer parses with pyoxigraph.
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+#: Virtuoso serialises a graph as SPARQL JSON results when that comes first: a graph is asked for alone.
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.8"
+_GRAPH_FORMS = frozenset({"CONSTRUCT", "DESCRIBE"})
+#: The form is the first word after the prologue: our own prologue is some hundred tokens.
+_FORM_WITHIN = 1_000
 #: Our prefixes on one line before internal queries, so line numbers in errors move by one only.
 _PROLOGUE = " ".join(f"PREFIX {p}: {ox.NamedNode(iri)}" for p, iri in namespaces.PREFIXES.items()) + "\n"
 
@@ -56,13 +61,14 @@ def bind(query: str, bindings: Bindings) -> str:
 def _parse(response: httpx.Response) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     results_format = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
+    body = virtuoso.plain_blank_nodes(response)
     try:
         if results_format is not None:
-            return ox.parse_query_results(response.content, format=results_format)
+            return ox.parse_query_results(body, format=results_format)
         rdf_format = ox.RdfFormat.from_media_type(media_type) if media_type else None
         if rdf_format is None:
             raise BackendError(f"the endpoint answered in an unknown media type: {media_type or 'none'}")
-        quads = ox.parse(response.content, format=rdf_format)
+        quads = ox.parse(body, format=rdf_format)
         return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     except SyntaxError as exc:
         raise BackendError(f"the endpoint's answer does not parse: {exc}") from exc
@@ -94,8 +100,11 @@ class RemoteBackend:
 
     def _post(self, url: str, form: Mapping[str, str | list[str]], *, timeout: float) -> httpx.Response:
         # Clients are told what went wrong, not where: the engine's URL is for the log only.
+        text = form.get("query")
+        graph = isinstance(text, str) and lexer.outline(text, max_tokens=_FORM_WITHIN).form in _GRAPH_FORMS
+        accept = _ACCEPT_GRAPH if graph else _ACCEPT
         try:
-            response = self._client.post(url, data=dict(form), headers={"Accept": _ACCEPT}, timeout=timeout)
+            response = self._client.post(url, data=dict(form), headers={"Accept": accept}, timeout=timeout)
         except httpx.TimeoutException as exc:
             message = f"the SPARQL engine did not answer within the time limit of {timeout:g} s"
             raise UpstreamTimeout(message) from exc
@@ -107,7 +116,11 @@ class RemoteBackend:
         if response.status_code == 400:
             said = response.text.strip() or "the SPARQL engine refused the request"
             text = form.get("query") or form.get("update") or ""
-            raise QuerySyntaxError(syntax_errors.readable(said, text if isinstance(text, str) else ""))
+            text = text if isinstance(text, str) else ""
+            if self.dialect is Dialect.VIRTUOSO:
+                query = form.get("query")
+                said = virtuoso.syntax_message(said, query if isinstance(query, str) else "")
+            raise QuerySyntaxError(syntax_errors.readable(said, text))
         if response.status_code in (503, 504):
             raise UpstreamTimeout(f"the SPARQL engine answered {response.status_code} (over its time limit?)")
         if response.is_error:
@@ -145,7 +158,10 @@ class RemoteBackend:
         if not isinstance(result, ox.QuerySolutions):
             raise QuerySyntaxError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [self._row(s, names, ours=True) for s in result]
+        try:  # the solutions parse as they are read
+            return [self._row(s, names, ours=True) for s in result]
+        except SyntaxError as exc:
+            raise BackendError(f"the endpoint's answer does not parse: {exc}") from exc
 
     def construct(
         self, query: str, *, inferred: bool = True, bindings: Bindings | None = None
@@ -172,10 +188,13 @@ class RemoteBackend:
             return Triples(result[: limits.max_rows], len(result) > limits.max_rows)
         names = [v.value for v in result.variables]
         rows: list[Row] = []
-        for solution in result:
-            if len(rows) == limits.max_rows:
-                return Solutions(names, rows, truncated=True)
-            rows.append(self._row(solution, names, ours=False))
+        try:  # the solutions parse as they are read
+            for solution in result:
+                if len(rows) == limits.max_rows:
+                    return Solutions(names, rows, truncated=True)
+                rows.append(self._row(solution, names, ours=False))
+        except SyntaxError as exc:
+            raise BackendError(f"the endpoint's answer does not parse: {exc}") from exc
         return Solutions(names, rows)
 
     def graph(self, iri: str) -> list[ox.Triple]:

@@ -7,12 +7,17 @@
   label names one node.
 - It writes booleans as ``"1"^^xsd:boolean`` and an empty GROUP_CONCAT as ``""`` where Oxigraph leaves the
   variable unbound: rows are brought to Oxigraph's form, so pages and the API show the same values.
+- Its syntax errors name a line but no column and echo the whole text it compiled, our ``define`` lines
+  included: a refused query is parsed again here by Oxigraph's parser, so the message is the one the other
+  backends give; what only Virtuoso refuses keeps its own first lines.
+- It names blank nodes ``nodeID://b10001`` in SPARQL JSON, which is no blank node label: the prefix goes.
 - It answers HTTP 200 with a cut result when it hits ResultSetMaxRows (``X-SPARQL-MaxRows``) or its
   "anytime" time limit (``X-SQL-State: S1TAT``): those are errors here, never a silently short answer.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 
@@ -42,6 +47,16 @@ def detect(response: httpx.Response) -> Dialect:
     return Dialect.VIRTUOSO if server.lower().startswith("virtuoso") else Dialect.SPARQL11
 
 
+_NODE_ID = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+
+
+def plain_blank_nodes(response: httpx.Response) -> bytes:
+    """The answer's body, Virtuoso's ``nodeID://`` blank node names made labels pyoxigraph reads."""
+    if detect(response) is Dialect.VIRTUOSO:
+        return _NODE_ID.sub(rb"\1", response.content)
+    return response.content
+
+
 def check_complete(response: httpx.Response) -> None:
     """Refuse an answer the engine cut short while saying 200."""
     if response.headers.get("x-sql-state") == "S1TAT":
@@ -69,6 +84,20 @@ def canonical(row: dict[str, Term], *, drop_empty: bool) -> dict[str, Term]:
                 continue
         out[name] = term
     return out
+
+
+def syntax_message(said: str, query: str) -> str:
+    """The words for a query Virtuoso refused with 400: Oxigraph's parser message when it refuses the
+    text too, else Virtuoso's without the compiled text it echoes."""
+    if query:
+        try:
+            # Lazy for SELECT and CONSTRUCT, and over an empty store: parsing is all that happens.
+            ox.Store().query(query)
+        except SyntaxError as exc:
+            return str(exc)
+        except (OSError, ValueError):
+            pass
+    return said.split("\n\nSPARQL query:", 1)[0].strip()
 
 
 def _has_blank(triple: ox.Triple) -> bool:
