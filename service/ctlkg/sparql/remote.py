@@ -159,9 +159,13 @@ class RemoteBackend:
             raise QuerySyntaxError("expected a SELECT query")
         names = [v.value for v in result.variables]
         try:  # the solutions parse as they are read
-            return [self._row(s, names, ours=True) for s in result]
+            found = [self._row(s, names, ours=True) for s in result]
         except SyntaxError as exc:
             raise BackendError(f"the endpoint's answer does not parse: {exc}") from exc
+        if bindings and self.dialect is Dialect.VIRTUOSO:
+            # A bound variable holds what was bound: Virtuoso hands `true` back as the integer 1.
+            found = [{**r, **{k: v for k, v in bindings.items() if k in r}} for r in found]
+        return found
 
     def construct(
         self, query: str, *, inferred: bool = True, bindings: Bindings | None = None
