@@ -98,7 +98,9 @@ class RemoteBackend:
         self._timeout = timeout
         self._client = client or httpx.Client(headers={"User-Agent": "ctlkg"})
 
-    def _post(self, url: str, form: Mapping[str, str | list[str]], *, timeout: float) -> httpx.Response:
+    def _post(
+        self, url: str, form: Mapping[str, str | list[str]], *, timeout: float, original: str | None = None
+    ) -> httpx.Response:
         # Clients are told what went wrong, not where: the engine's URL is for the log only.
         text = form.get("query")
         graph = isinstance(text, str) and lexer.outline(text, max_tokens=_FORM_WITHIN).form in _GRAPH_FORMS
@@ -115,11 +117,10 @@ class RemoteBackend:
             self.dialect = virtuoso.detect(response)
         if response.status_code == 400:
             said = response.text.strip() or "the SPARQL engine refused the request"
-            text = form.get("query") or form.get("update") or ""
-            text = text if isinstance(text, str) else ""
+            sent = form.get("query") or form.get("update") or ""
+            text = original if original is not None else sent if isinstance(sent, str) else ""
             if self.dialect is Dialect.VIRTUOSO:
-                query = form.get("query")
-                said = virtuoso.syntax_message(said, query if isinstance(query, str) else "")
+                said = virtuoso.syntax_message(said, text if "query" in form else "")
             raise QuerySyntaxError(syntax_errors.readable(said, text))
         if response.status_code in (503, 504):
             raise UpstreamTimeout(f"the SPARQL engine answered {response.status_code} (over its time limit?)")
@@ -130,7 +131,11 @@ class RemoteBackend:
         virtuoso.check_complete(response)
         return response
 
-    def _query(self, query: str, dataset: Dataset, timeout: float | None = None) -> httpx.Response:
+    def _query(
+        self, query: str, dataset: Dataset, timeout: float | None = None, *, original: str | None = None
+    ) -> httpx.Response:
+        """``original``: the client's text, when ``query`` is it rewritten for the engine (error messages
+        speak of what the client sent)."""
         form: dict[str, str | list[str]] = {"query": query}
         if dataset.default_graphs is not None:
             form["default-graph-uri"] = list(dataset.default_graphs)
@@ -142,7 +147,7 @@ class RemoteBackend:
             # and the client waits a little longer to hear that rather than hang up first.
             form["timeout"] = str(max(1, int(seconds * 1000)))
             seconds += 1
-        return self._post(self.endpoint, form, timeout=seconds)
+        return self._post(self.endpoint, form, timeout=seconds, original=original)
 
     def _ours(self, query: str, inferred: bool, bindings: Bindings | None) -> object:
         text = _PROLOGUE + (bind(query, bindings) if bindings else query)
@@ -182,10 +187,18 @@ class RemoteBackend:
         return bool(result)
 
     def run(self, query: str, *, dataset: Dataset, limits: Limits, base_iri: str | None = None) -> Result:
-        # base_iri is not sent: the engine resolves relative IRIs against its own endpoint.
-        if not dataset.given and not lexer.outline(query).names_dataset:
+        # base_iri is not sent: the engine resolves relative IRIs against its own endpoint (Virtuoso, which
+        # does not, is given a BASE).
+        names_dataset = lexer.outline(query).names_dataset
+        if not dataset.given and not names_dataset:
             dataset = Dataset(default_graph_iris(), ALL_GRAPHS)
-        result = _parse(self._query(query, dataset, limits.timeout))
+        if self.dialect is None:
+            self.ask("ASK {}")  # the first answer names the engine
+        text = query
+        if self.dialect is Dialect.VIRTUOSO:
+            text = virtuoso.without_from(text) if dataset.given and names_dataset else text
+            text = virtuoso.with_base(text, base_iri) if base_iri else text
+        result = _parse(self._query(text, dataset, limits.timeout, original=query))
         if isinstance(result, ox.QueryBoolean):
             return Boolean(bool(result))
         if isinstance(result, list):

@@ -11,6 +11,9 @@
   included: a refused query is parsed again here by Oxigraph's parser, so the message is the one the other
   backends give; what only Virtuoso refuses keeps its own first lines.
 - It names blank nodes ``nodeID://b10001`` in SPARQL JSON, which is no blank node label: the prefix goes.
+- A query's own FROM and FROM NAMED win there over the protocol's default-graph-uri and named-graph-uri,
+  the other way round from the SPARQL Protocol: with a protocol dataset, the clauses are taken out.
+- It leaves relative IRIs unresolved (``<s>`` comes back as ``<s>``): a BASE is put before the query.
 - It answers HTTP 200 with a cut result when it hits ResultSetMaxRows (``X-SPARQL-MaxRows``) or its
   "anytime" time limit (``X-SQL-State: S1TAT``): those are errors here, never a silently short answer.
 """
@@ -25,6 +28,7 @@ import httpx
 import pyoxigraph as ox
 
 from ctlkg.errors import BackendError, UpstreamTimeout
+from ctlkg.sparql import lexer
 from ctlkg.sparql.backend import Term
 
 #: Ground triples per INSERT DATA: Virtuoso parses each into one constant; tens of thousands work, this
@@ -98,6 +102,30 @@ def syntax_message(said: str, query: str) -> str:
         except (OSError, ValueError):
             pass
     return said.split("\n\nSPARQL query:", 1)[0].strip()
+
+
+def without_from(query: str) -> str:
+    """The query without its FROM and FROM NAMED clauses (those outside every brace), for a protocol
+    dataset to apply as the SPARQL Protocol says it does."""
+    cuts: list[tuple[int, int]] = []
+    words = lexer.tokens(query)
+    depth = 0
+    for at, (kind, value, offset) in enumerate(words):
+        if value in ("{", "}"):
+            depth += 1 if value == "{" else -1
+        elif depth == 0 and kind == "word" and value.upper() == "FROM":
+            named = at + 1 < len(words) and words[at + 1][1].upper() == "NAMED"
+            target = at + 2 if named else at + 1
+            if target < len(words) and words[target][0] in ("iri", "pname"):
+                cuts.append((offset, words[target][2] + len(words[target][1])))
+    for start, end in reversed(cuts):
+        query = query[:start] + query[end:]
+    return query
+
+
+def with_base(query: str, base_iri: str) -> str:
+    """The query with a BASE first, on its first line, so line numbers stay."""
+    return f"BASE {ox.NamedNode(base_iri)} {query}"
 
 
 def _has_blank(triple: ox.Triple) -> bool:
