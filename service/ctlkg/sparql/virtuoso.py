@@ -75,7 +75,7 @@ _STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 _CANONICAL = {"1": ox.Literal("true", datatype=_BOOLEAN), "0": ox.Literal("false", datatype=_BOOLEAN)}
 
 
-def canonical(row: dict[str, Term], *, drop_empty: bool) -> dict[str, Term]:
+def canonical(row: Mapping[str, Term], *, drop_empty: bool) -> dict[str, Term]:
     """A Virtuoso row in Oxigraph's form: canonical booleans and, with ``drop_empty`` (our own queries, not
     a client's), no binding for an empty plain string: what Virtuoso gives an aggregate of nothing, and
     the data holds no empty strings (SHACL sees to that)."""
