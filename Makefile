@@ -38,12 +38,17 @@ jscheck: $(NODE_STAMP)
 serve: install
 	$(BIN)/ctlkg serve
 
-## From Debian, each skipped when already there: Chromium for the browser tests, and jemalloc, which the
-## query workers preload (queries 10-30 % faster; `make serve` runs without it, on glibc's malloc).
+## From Debian, each skipped when already there: Chromium for the browser tests, jemalloc, which the
+## query workers preload (queries 10-30 % faster; `make serve` runs without it, on glibc's malloc), and
+## Virtuoso 7, the second engine the tests run on (docs/virtuoso.md). Its dba password question is left
+## blank, so the package's own daemon stays disabled: the tests start their own instances.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
 	  $(PYTHON) -c "import ctypes.util, sys; sys.exit(ctypes.util.find_library('jemalloc') is None)" || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver libjemalloc2 >/dev/null; }
+	@command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    virtuoso-opensource >/dev/null; }
 
 ## Static checks, then the whole test suite, on both cores (pytest-xdist).
 test: install system-deps check

@@ -24,7 +24,10 @@ import pytest
 
 BIN = Path(sys.executable).parent
 TOKEN = "test-write-token-7f3a"
+#: What ``service`` runs over unless a module asks for every engine (the ``every_engine`` marker).
 BACKENDS = ("embedded", "remote")
+#: The backends plus a real Virtuoso 7 behind `ctlkg serve --endpoint`: for what must answer the same there.
+ENGINES = (*BACKENDS, "virtuoso")
 START_TIMEOUT = 180.0
 
 
@@ -49,6 +52,24 @@ class Service(ServerUrls):
     url: str
     backend: str
     token: str = TOKEN
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    """A running Virtuoso instance: its HTTP base URL and its SQL (isql) port."""
+
+    url: str
+    sql_port: int
+
+    @property
+    def sparql(self) -> str:
+        """Queries, and updates as the ``update`` form field."""
+        return self.url + "/sparql"
+
+    @property
+    def store(self) -> str:
+        """The Graph Store Protocol endpoint."""
+        return self.url + "/sparql-graph-crud"
 
 
 @dataclass(frozen=True)
@@ -111,6 +132,7 @@ class Processes:
     started: list[subprocess.Popen[bytes]]
     services: dict[str, Service]
     oxigraph: Oxigraph
+    virtuoso: Virtuoso
     logs: Path
 
 

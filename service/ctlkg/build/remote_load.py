@@ -1,5 +1,6 @@
 """Pushing the compiled graphs into a remote SPARQL engine, one named graph each: by Graph Store
-Protocol PUT when a GSP endpoint is given, else in one SPARQL Update (DROP + INSERT DATA) transaction.
+Protocol PUT when a GSP endpoint is given, else in one SPARQL Update (DROP + INSERT DATA) request, written
+the way Virtuoso accepts when the engine says it is Virtuoso (``ctlkg.sparql.virtuoso``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ctlkg.build.reference import Compiled
 from ctlkg.build.writes import from_rdflib
 from ctlkg.errors import BackendError
 from ctlkg.rdf import namespaces
+from ctlkg.sparql import virtuoso
 from ctlkg.sparql.backend import replacing_update
 
 TIMEOUT = 300.0
@@ -53,7 +55,12 @@ def push(
                 _check(response, f"PUT {gsp}?graph={iri}")
         else:
             assert update_endpoint is not None
-            response = http.post(update_endpoint, data={"update": replacing_update(graphs)})
+            # An empty update asks nothing of the data; the answer's Server header names the engine.
+            probe = http.post(update_endpoint, data={"update": "CLEAR SILENT GRAPH <urn:ctlkg:probe>"})
+            _check(probe, f"POST {update_endpoint}")
+            dialect = virtuoso.detect(probe)
+            write = virtuoso.replacing_update if dialect is virtuoso.Dialect.VIRTUOSO else replacing_update
+            response = http.post(update_endpoint, data={"update": write(graphs)})
             _check(response, f"POST {update_endpoint}")
     except httpx.HTTPError as exc:
         raise BackendError(f"cannot reach {gsp or update_endpoint}: {exc}") from exc

@@ -16,25 +16,54 @@ PREFIX org: <{namespaces.ORG}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-_PROJECT = "(ctl:hasProject|ctl:hasCurrentProject|^ctl:projectOf)"
+# Written as UNIONs of plain patterns, each inverse spelled as a triple the other way round: Virtuoso 7
+# mis-answers a path alternative holding a sequence or an inverse, and a zero-length path (docs/virtuoso.md).
+_PROJECT = ("{ ?cluster ctl:hasProject|ctl:hasCurrentProject ?project }"
+            " UNION { ?project ctl:projectOf ?cluster }")
+_NETWORK = ("{ ?cluster ctl:participatesInNetwork ?network }"
+            " UNION { ?network ctl:networkParticipant ?cluster }")
+_SEAT = "{ ?cluster ctl:hasSeat ?seat } UNION { ?seat ctl:seatOf ?cluster }"
+
+
+def _union(*groups: str) -> str:
+    return "\n    UNION ".join("{ " + group + " }" for group in groups)
+
+
+def _as_item(pattern: str, variable: str) -> str:
+    """A pattern whose ``variable`` is the item itself."""
+    return pattern.replace(f"?{variable}", "?item")
+
+
 PATTERNS: Mapping[str, str] = {
-    "ecosystems": f"?cluster ctl:coversEcosystem|ctl:referenceEcosystem|ctl:alignedWithEcosystem"
-    f"|({_PROJECT}/ctl:addressesEcosystem) ?item .",
-    "pnrr": f"?cluster ctl:contributesToComponent|({_PROJECT}/ctl:addressesComponent) ?item .",
+    "ecosystems": _union(
+        "?cluster ctl:coversEcosystem|ctl:referenceEcosystem|ctl:alignedWithEcosystem ?item",
+        f"{_PROJECT} ?project ctl:addressesEcosystem ?item",
+    ),
+    "pnrr": _union(
+        "?cluster ctl:contributesToComponent ?item", f"{_PROJECT} ?project ctl:addressesComponent ?item"
+    ),
     # A pilot or sub-network counts as its network too (the chain axiom on ctl:participatesInNetwork).
-    "networks": f"""
-    {{ ?cluster (ctl:participatesInNetwork|^ctl:networkParticipant)/org:subOrganizationOf* ?item }}
-    UNION {{ ?cluster {_PROJECT} ?item }}""",
-    "technology-areas": "?cluster ctl:hasTechnologyArea|^ctl:technologyAreaOf ?item .",
+    "networks": _union(
+        _as_item(_NETWORK, "network"),
+        f"{_NETWORK} ?network org:subOrganizationOf+ ?item",
+        _as_item(_PROJECT, "project"),
+    ),
+    "technology-areas": _union("?cluster ctl:hasTechnologyArea ?item", "?item ctl:technologyAreaOf ?cluster"),
     # A cluster in another cluster's project is a shared project (networks), not a partner.
-    "partners": f"""
-    {{ ?cluster {_PROJECT}/(ctl:hasParticipant|ctl:hasPartner|ctl:hasLead|^ctl:participatesIn) ?item }}
-    UNION {{ ?cluster ^ctl:memberOf|ctl:hasMember ?item }}
-    UNION {{ ?cluster ctl:cooperatesWith|^ctl:cooperatesWith ?item }}
-    FILTER NOT EXISTS {{ ?item a ctl:Cluster }}""",
-    # Zero or one step past the seat: the seat itself and the city it lies in.
-    "places": "?cluster (ctl:hasSeat|^ctl:seatOf)/ctl:inCity? ?item .",
-    "programmes": f"?cluster ctl:drawsOnProgramme|({_PROJECT}/(ctl:fundedBy|^ctl:funds)) ?item .",
+    "partners": _union(
+        f"{_PROJECT} {{ ?project ctl:hasParticipant|ctl:hasPartner|ctl:hasLead ?item }}"
+        " UNION { ?item ctl:participatesIn ?project }",
+        "?item ctl:memberOf ?cluster",
+        "?cluster ctl:hasMember ?item",
+        "?cluster ctl:cooperatesWith ?item",
+        "?item ctl:cooperatesWith ?cluster",
+    ) + "\n    FILTER NOT EXISTS { ?item a ctl:Cluster }",
+    # The seat itself and the city it lies in.
+    "places": _union(_as_item(_SEAT, "seat"), f"{_SEAT} ?seat ctl:inCity ?item"),
+    "programmes": _union(
+        "?cluster ctl:drawsOnProgramme ?item",
+        f"{_PROJECT} {{ ?project ctl:fundedBy ?item }} UNION {{ ?item ctl:funds ?project }}",
+    ),
 }
 #: rdfs:label first, skos:prefLabel where there is none: a PNRR component has both ("M2C2 — title" and the
 #: bare title), and taking the smaller of the two showed one with its code and the next without.
@@ -70,8 +99,8 @@ CLUSTERS_QUERY = f"""{_PROLOGUE}SELECT ?item ?label_it ?label_en ?acronym ?year 
   OPTIONAL {{ ?item rdfs:label ?label_it FILTER(LANGMATCHES(LANG(?label_it), "it")) }}
   OPTIONAL {{ ?item rdfs:label ?label_en FILTER(LANGMATCHES(LANG(?label_en), "en")) }}
   OPTIONAL {{ ?item ctl:acronym ?acronym }}
-  OPTIONAL {{ ?item ctl:hasStatistics|^ctl:statisticsOf ?stats . ?stats ctl:totalMembers ?members .
-             OPTIONAL {{ ?stats ctl:referenceYear ?year }} }}
+  OPTIONAL {{ {{ ?item ctl:hasStatistics ?stats }} UNION {{ ?stats ctl:statisticsOf ?item }}
+             ?stats ctl:totalMembers ?members . OPTIONAL {{ ?stats ctl:referenceYear ?year }} }}
 }}"""
 #: The pairs of the materialised synergies graph: one combined-score resource per pair chosen at build time.
 MATERIALISED_PAIRS_QUERY = f"""{_PROLOGUE}SELECT ?a ?b WHERE {{

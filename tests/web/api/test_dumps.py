@@ -14,6 +14,9 @@ from ctlkg.build import exports
 from ctlkg.sparql.backend import default_graph_iris
 from live_servers import Service
 
+#: Answers that must be the same on Virtuoso.
+pytestmark = pytest.mark.every_engine
+
 FORMATS = list(exports.FORMATS)
 
 

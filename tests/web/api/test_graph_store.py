@@ -13,6 +13,9 @@ from ctlkg.build import store
 from ctlkg.rdf import namespaces
 from live_servers import Service
 
+#: Writes that must land the same way on Virtuoso.
+pytestmark = pytest.mark.every_engine
+
 NT = "application/n-triples"
 AFIL = f"{namespaces.ID}cluster/afil"
 SEE_ALSO = f"<{AFIL}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://example.org/ctlkg-gsp-test> ."

@@ -16,6 +16,9 @@ from ctlkg.rdf import paths
 from ctlkg.sparql.named_queries import NamedQuery, load_catalogue
 from live_servers import Service
 
+#: Answers that must be the same on Virtuoso.
+pytestmark = pytest.mark.every_engine
+
 CLUSTER = "https://w3id.org/lombardia-clusters/id/cluster/"
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 NAMES = sorted(p.stem for p in paths.QUERIES_DIR.glob("*.rq"))

@@ -18,6 +18,9 @@ import rdflib
 from ctlkg.rdf import namespaces, paths
 from live_servers import TOKEN, Processes, Service
 
+#: Answers that must be the same on Virtuoso.
+pytestmark = pytest.mark.every_engine
+
 PREFIXES = f"PREFIX ctl: <{namespaces.CTL}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 COUNT = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?c a ctl:Cluster }"
 CLUSTERS = PREFIXES + "SELECT ?c WHERE { ?c a ctl:Cluster } ORDER BY ?c"

@@ -10,6 +10,9 @@ import pytest
 from ctlkg.rdf import namespaces
 from live_servers import Service
 
+#: Writes that must land the same way on Virtuoso.
+pytestmark = pytest.mark.every_engine
+
 AFIL = str(namespaces.ID) + "cluster/afil"
 SEE_ALSO = f"<{AFIL}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://example.org/ctlkg-write-test>"
 BOGUS = str(namespaces.ID) + "cluster/bogus-write-test"

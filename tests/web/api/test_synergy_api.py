@@ -15,6 +15,9 @@ import pytest
 
 from live_servers import Service
 
+#: Answers that must be the same on Virtuoso.
+pytestmark = pytest.mark.every_engine
+
 BASE = "https://w3id.org/lombardia-clusters/id/"
 
 

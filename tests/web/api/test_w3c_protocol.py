@@ -84,7 +84,14 @@ def remote_w3c(processes: Processes) -> Endpoint:
     return Endpoint(processes.services["remote"].sparql)
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
+@pytest.fixture(scope="session")
+def virtuoso_w3c(processes: Processes) -> Endpoint:
+    """The same graphs PUT into the session's Virtuoso, answered by the server in front of it."""
+    loader.push(w3c_graphs(), gsp=processes.virtuoso.store)
+    return Endpoint(processes.services["virtuoso"].sparql)
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote", "virtuoso"])
 def endpoint(request: pytest.FixtureRequest) -> Endpoint:
     return request.getfixturevalue(f"{request.param}_w3c")  # type: ignore[no-any-return]
 

@@ -21,6 +21,9 @@ from ctlkg.sparql.embedded import EmbeddedBackend
 from ctlkg.web.app import create_app
 from live_servers import Service
 
+#: Answers that must be the same on Virtuoso.
+pytestmark = pytest.mark.every_engine
+
 ID = namespaces.BASE + "id/"
 CTL = str(namespaces.CTL)
 
