@@ -17,10 +17,12 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 _PROJECT = "(ctl:hasProject|ctl:hasCurrentProject|^ctl:projectOf)"
+_PRINTED = "(ctl:printsSynergyBlock|^ctl:printedBy)"
 PATTERNS: Mapping[str, str] = {
+    # A cluster's SINERGIE links are those of the blocks it printed, not of every project it shares.
     "ecosystems": f"?cluster ctl:coversEcosystem|ctl:referenceEcosystem|ctl:alignedWithEcosystem"
-    f"|({_PROJECT}/ctl:addressesEcosystem) ?item .",
-    "pnrr": f"?cluster ctl:contributesToComponent|({_PROJECT}/ctl:addressesComponent) ?item .",
+    f"|({_PRINTED}/ctl:listsEcosystem) ?item .",
+    "pnrr": f"?cluster ctl:contributesToComponent|({_PRINTED}/ctl:listsComponent) ?item .",
     # A pilot or sub-network counts as its network too (the chain axiom on ctl:participatesInNetwork).
     "networks": f"""
     {{ ?cluster (ctl:participatesInNetwork|^ctl:networkParticipant)/org:subOrganizationOf* ?item }}

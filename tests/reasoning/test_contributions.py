@@ -1,0 +1,98 @@
+"""Every contribution the reasoner derives for a cluster is backed by a SINERGIE block that cluster printed.
+
+A block belongs to the page that prints it: a project shared by two clusters must not carry one cluster's
+block over to the other (the old chain hasProject o addressesComponent made TAV contribute to M4C2 through
+Smart&Touch-ID, whose M4C2 block only Scienze della Vita prints).
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+
+from ctlkg.rdf import namespaces
+from graph_fixtures import compiled
+
+CTL = namespaces.CTL
+CLUSTER = namespaces.PREFIXES["cluster"]
+PNRR = namespaces.PREFIXES["pnrr"]
+#: The contributions a cluster gets from its blocks, each with the block property that must back it.
+DERIVED = {
+    CTL.contributesToComponent: (CTL.listsComponent,),
+    CTL.contributesToMission: (CTL.listsMission, CTL.listsComponent),
+    CTL.alignedWithEcosystem: (CTL.listsEcosystem,),
+    CTL.coversEcosystem: (CTL.listsEcosystem,),
+}
+
+
+@pytest.fixture(scope="module")
+def data() -> Graph:
+    return compiled().data
+
+
+@pytest.fixture(scope="module")
+def inferred() -> Graph:
+    return compiled().inferred
+
+
+def _supported(data: Graph, cluster: URIRef, item: URIRef, lists: tuple[URIRef, ...]) -> bool:
+    """A block printed by ``cluster`` lists ``item``, or (for a mission) one of its components."""
+    for block in data.subjects(CTL.printedBy, cluster):
+        for prop in lists:
+            for listed in data.objects(block, prop):
+                if listed == item or (prop == CTL.listsComponent and (listed, CTL.componentOf, item) in data):
+                    return True
+    return False
+
+
+def _unsupported(data: Graph, inferred: Graph) -> list[tuple[str, str, str]]:
+    found = []
+    for predicate, lists in DERIVED.items():
+        for cluster, item in inferred.subject_objects(predicate):
+            assert isinstance(cluster, URIRef) and isinstance(item, URIRef)
+            declared = predicate == CTL.coversEcosystem and (cluster, CTL.referenceEcosystem, item) in data
+            if not declared and not _supported(data, cluster, item, lists):
+                found.append((str(cluster), str(predicate), str(item)))
+    return found
+
+
+def test_every_derived_contribution_has_a_printed_block(data: Graph, inferred: Graph) -> None:
+    assert sum(1 for p in DERIVED for _ in inferred.subject_objects(p)) > 50, "nothing derived: proves nothing"
+    assert _unsupported(data, inferred) == []
+
+
+def test_every_project_synergy_has_a_block_about_the_project(data: Graph, inferred: Graph) -> None:
+    """The project-level view (addresses*) is the union of the blocks printed about the project."""
+    pairs = {
+        CTL.addressesEcosystem: CTL.listsEcosystem,
+        CTL.addressesComponent: CTL.listsComponent,
+        CTL.addressesMission: CTL.listsMission,
+    }
+    for derived, listed in pairs.items():
+        for project, item in (*data.subject_objects(derived), *inferred.subject_objects(derived)):
+            blocks = set(data.subjects(CTL.aboutProject, project))
+            assert any((b, listed, item) in data for b in blocks), (project, derived, item)
+
+
+def test_tav_does_not_contribute_to_m4c2(inferred: Graph) -> None:
+    """Smart&Touch-ID is shared, but its M4 / M4C2 block is printed on the Scienze della Vita page only."""
+    tav = URIRef(CLUSTER + "tav")
+    assert (tav, CTL.contributesToComponent, URIRef(PNRR + "M4C2")) not in inferred
+    assert (tav, CTL.contributesToMission, URIRef(PNRR + "M4")) not in inferred
+    assert {str(o) for o in inferred.objects(tav, CTL.contributesToMission)} == {PNRR + "M1", PNRR + "M6"}
+    scienze_vita = URIRef(CLUSTER + "scienze-vita")
+    assert (scienze_vita, CTL.contributesToComponent, URIRef(PNRR + "M4C2")) in inferred
+
+
+def test_m4c2_has_the_clusters_the_report_prints(inferred: Graph) -> None:
+    """M4C2 ("Dalla ricerca all'impresa") is printed in SINERGIE blocks of four pages: CLM (report line 480),
+    Scienze della Vita (612), LAC (1093, 1111) and LE2C (1255)."""
+    clusters = {str(c) for c in inferred.subjects(CTL.contributesToComponent, URIRef(PNRR + "M4C2"))}
+    assert clusters == {CLUSTER + slug for slug in ("clm", "scienze-vita", "lac", "le2c")}
+
+
+def test_a_shared_project_keeps_each_block_with_its_printer(data: Graph) -> None:
+    """Smart&Touch-ID belongs to two clusters but only Scienze della Vita prints a block about it."""
+    project = URIRef(namespaces.PREFIXES["project"] + "smart-touch-id")
+    printers = {str(c) for b in data.subjects(CTL.aboutProject, project) for c in data.objects(b, CTL.printedBy)}
+    assert printers == {CLUSTER + "scienze-vita"}
