@@ -187,10 +187,7 @@ def _projects(
                 f"block:{slug}-p{k + 1}",
                 "ctl:SynergyBlock",
                 [
-                    (
-                        "rdfs:label",
-                        labels(f"Riquadro SINERGIE di {slug} su {k + 1}", f"{slug} SINERGIE block on {k + 1}"),
-                    ),
+                    ("rdfs:label", labels(f"SINERGIE {slug} {k + 1}", f"SINERGIE {slug} {k + 1}")),
                     ("ctl:printedBy", [f"cluster:{slug}"]),
                     ("ctl:aboutProject", [iri]),
                     ("ctl:listsEcosystem", [f"ecosystem:{e}" for e in ecosystems]),
