@@ -258,6 +258,15 @@ def test_cluster_profile() -> None:
     assert {i for a, i in tav if a == "PNRR mission"} == {f"{ID}pnrr/M1", f"{ID}pnrr/M6"}
 
 
+def test_tav_profile_and_partners_read_the_events_it_supports() -> None:
+    """TAV supports HEALPS2's final event with Univerlecco (schema:contributor), report line 789."""
+    tav = {(r["aspect"], r["item"]) for r in run("cluster-profile", cluster=cluster("tav"))}
+    assert ("event supported", f"{ID}event/healps2-final-event") in tav
+    assert ("event organised", f"{ID}event/healps2-final-event") not in tav
+    partners = {r["partner"].rsplit("/", 1)[-1]: r for r in run("cluster-partners", cluster=cluster("tav"))}
+    assert "event" in partners["univerlecco"]["links"]
+
+
 def test_cluster_partners_and_the_other_clusters_they_touch() -> None:
     rows = {r["partner"].rsplit("/", 1)[-1]: r for r in run("cluster-partners", cluster=cluster("tav"))}
     assert rows["astir"]["other_cluster_iris"] == cluster("scienze-vita")
