@@ -57,7 +57,9 @@ def _unsupported(data: Graph, inferred: Graph) -> list[tuple[str, str, str]]:
 
 
 def test_every_derived_contribution_has_a_printed_block(data: Graph, inferred: Graph) -> None:
-    assert sum(1 for p in DERIVED for _ in inferred.subject_objects(p)) > 50, "nothing derived: proves nothing"
+    assert sum(1 for p in DERIVED for _ in inferred.subject_objects(p)) > 50, (
+        "nothing derived: proves nothing"
+    )
     assert _unsupported(data, inferred) == []
 
 
@@ -94,5 +96,28 @@ def test_m4c2_has_the_clusters_the_report_prints(inferred: Graph) -> None:
 def test_a_shared_project_keeps_each_block_with_its_printer(data: Graph) -> None:
     """Smart&Touch-ID belongs to two clusters but only Scienze della Vita prints a block about it."""
     project = URIRef(namespaces.PREFIXES["project"] + "smart-touch-id")
-    printers = {str(c) for b in data.subjects(CTL.aboutProject, project) for c in data.objects(b, CTL.printedBy)}
+    printers = {
+        str(c) for b in data.subjects(CTL.aboutProject, project) for c in data.objects(b, CTL.printedBy)
+    }
     assert printers == {CLUSTER + "scienze-vita"}
+
+
+#: The lines where each page's SINERGIE boxes start ("SMART SPECIALISATION STRATEGY S3"): two per page.
+PRINTED_BOXES = {
+    "afil": (203, 221),
+    "agrifood": (322, 336),
+    "clm": (446, 460),
+    "scienze-vita": (586, 600),
+    "tav": (795, 815),
+    "scc": (919, 950),
+    "lac": (1069, 1095),
+    "le2c": (1215, 1230),
+    "lgca": (1341, 1371),
+}
+
+
+@pytest.mark.parametrize(("slug", "lines"), PRINTED_BOXES.items(), ids=list(PRINTED_BOXES))
+def test_one_block_per_printed_box(data: Graph, slug: str, lines: tuple[int, int]) -> None:
+    """CLM prints two boxes for three projects: its second box is one block about two projects."""
+    blocks = set(data.subjects(CTL.printedBy, URIRef(CLUSTER + slug)))
+    assert len(blocks) == len(lines)
