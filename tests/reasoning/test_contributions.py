@@ -8,7 +8,8 @@ Smart&Touch-ID, whose M4C2 block only Scienze della Vita prints).
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SKOS
 
 from ctlkg.rdf import namespaces
 from graph_fixtures import compiled
@@ -45,12 +46,24 @@ def _supported(data: Graph, cluster: URIRef, item: URIRef, lists: tuple[URIRef, 
     return False
 
 
+def _declared(data: Graph, cluster: URIRef, item: URIRef) -> bool:
+    """Printed as the reference ecosystem, or printed under another name that our flagged mapping links to it."""
+    printed = data.objects(cluster, CTL.printedReferenceEcosystem)
+    return (cluster, CTL.referenceEcosystem, item) in data or any(
+        (name, CTL.editorialCloseMatch, item) in data for name in printed
+    )
+
+
 def _unsupported(data: Graph, inferred: Graph) -> list[tuple[str, str, str]]:
     found = []
+    for cluster, item in inferred.subject_objects(CTL.referenceEcosystem):
+        assert isinstance(cluster, URIRef) and isinstance(item, URIRef)
+        if not _declared(data, cluster, item):
+            found.append((str(cluster), str(CTL.referenceEcosystem), str(item)))
     for predicate, lists in DERIVED.items():
         for cluster, item in inferred.subject_objects(predicate):
             assert isinstance(cluster, URIRef) and isinstance(item, URIRef)
-            declared = predicate == CTL.coversEcosystem and (cluster, CTL.referenceEcosystem, item) in data
+            declared = predicate == CTL.coversEcosystem and _declared(data, cluster, item)
             if not declared and not _supported(data, cluster, item, lists):
                 found.append((str(cluster), str(predicate), str(item)))
     return found
@@ -121,3 +134,16 @@ def test_one_block_per_printed_box(data: Graph, slug: str, lines: tuple[int, int
     """CLM prints two boxes for three projects: its second box is one block about two projects."""
     blocks = set(data.subjects(CTL.printedBy, URIRef(CLUSTER + slug)))
     assert len(blocks) == len(lines)
+
+
+def test_clm_reference_ecosystem_is_kept_as_printed(data: Graph, inferred: Graph) -> None:
+    """Report line 358 prints "Mobilità Sostenibile"; the S3 ecosystem comes only through our flagged mapping."""
+    clm = URIRef(CLUSTER + "clm")
+    printed = URIRef(namespaces.PREFIXES["ecosystem"] + "mobilita-sostenibile")
+    mobility = URIRef(namespaces.PREFIXES["ecosystem"] + "smart-mobility-architecture")
+    assert set(data.objects(clm, CTL.printedReferenceEcosystem)) == {printed}
+    assert not set(data.objects(clm, CTL.referenceEcosystem)), "no S3 ecosystem is printed as CLM's reference"
+    assert Literal("Mobilità Sostenibile", lang="it") in set(data.objects(printed, SKOS.prefLabel))
+    assert (printed, CTL.editorialCloseMatch, mobility) in data
+    assert (printed, SKOS.closeMatch, mobility) in inferred  # a query may follow the plain SKOS link...
+    assert (clm, CTL.referenceEcosystem, mobility) in inferred  # ...or the reasoner's reading of it

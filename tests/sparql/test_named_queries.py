@@ -258,6 +258,12 @@ def test_cluster_profile() -> None:
     assert {i for a, i in tav if a == "PNRR mission"} == {f"{ID}pnrr/M1", f"{ID}pnrr/M6"}
 
 
+def test_clm_profile_shows_its_reference_ecosystem_as_printed_and_as_read() -> None:
+    clm = {(r["aspect"], r["item"]) for r in run("cluster-profile", cluster=cluster("clm"))}
+    assert ("reference ecosystem as printed", f"{ID}ecosystem/mobilita-sostenibile") in clm
+    assert ("reference ecosystem", f"{ID}ecosystem/smart-mobility-architecture") in clm
+
+
 def test_tav_profile_and_partners_read_the_events_it_supports() -> None:
     """TAV supports HEALPS2's final event with Univerlecco (schema:contributor), report line 789."""
     tav = {(r["aspect"], r["item"]) for r in run("cluster-profile", cluster=cluster("tav"))}
