@@ -108,6 +108,13 @@ UNPRINTED_CLAIMS = [
         ["tematici", "thematic", "specializzazione intelligente", "smart specialisation"],
     ),
     ("network:eip-aha", ["invecchiamento", "ageing", "Active and Healthy"]),
+    ("network:eusalp", ["macroregional", "macro-regional", "gruppi d'azione", "action groups"]),
+    ("network:edih", ["poli di innovazione digitale", "network of digital innovation hubs", "Hubs (EDIH)"]),
+    ("network:uehp", ["Unione europea degli ospedali", "union of private hospitals."]),
+    ("network:eacp", ["cluster aerospaziali", "of European aerospace clusters"]),
+    ("network:nereus", ["che usano tecnologie spaziali", "that use space technologies"]),
+    # Printed as a "Network" (report line 189), never as a pilot.
+    ("network:vanguard-esm-pilot", ["pilota", "pilot"]),
     ("programme:tech-fast", ["regionale", "regional", "PMI", "SME"]),
 ]
 

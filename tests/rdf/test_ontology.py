@@ -96,6 +96,9 @@ def test_property_chains_for_the_mission(ontology: Graph) -> None:
         namespaces.CTL.contributesToComponent,
         namespaces.CTL.alignedWithEcosystem,
         namespaces.CTL.addressesMission,
+        namespaces.CTL.addressesComponent,
+        namespaces.CTL.addressesEcosystem,
+        namespaces.CTL.listsMission,
     } <= chained
 
 

@@ -30,18 +30,23 @@ def data() -> Graph:
 @pytest.mark.parametrize(
     ("s", "p", "o"),
     [
-        # property chain hasProject o addressesMission: a cluster contributes to a PNRR mission
+        # property chain printsSynergyBlock o listsMission: a cluster contributes to a PNRR mission
         pytest.param("cluster:le2c", "ctl:contributesToMission", "pnrr:M2", id="chain-mission"),
         pytest.param("cluster:lac", "ctl:contributesToMission", "pnrr:M3", id="chain-mission-lac"),
-        # property chain hasProject o addressesComponent
+        # property chain printsSynergyBlock o listsComponent
         pytest.param("cluster:clm", "ctl:contributesToComponent", "pnrr:M2C2", id="chain-component"),
-        # property chain hasProject o addressesEcosystem, then subproperty of coversEcosystem
+        # property chain printsSynergyBlock o listsEcosystem, then subproperty of coversEcosystem
         pytest.param(
             "cluster:afil", "ctl:alignedWithEcosystem", "ecosystem:connettivita-informazione", id="chain-eco"
         ),
         pytest.param(
             "cluster:afil", "ctl:coversEcosystem", "ecosystem:manifatturiero-avanzato", id="subproperty"
         ),
+        # a project addresses what any block about it lists: hasSynergyBlock o listsComponent
+        pytest.param(
+            "project:smart-touch-id", "ctl:addressesComponent", "pnrr:M4C2", id="chain-project-component"
+        ),
+        pytest.param("cluster:tav", "ctl:printsSynergyBlock", "block:tav-healps2", id="inverse-block"),
         # property chain hasProject o fundedBy
         pytest.param("cluster:le2c", "ctl:drawsOnProgramme", "programme:horizon-2020", id="chain-programme"),
         # chain participatesInNetwork o subOrganizationOf: a pilot's guest is in the network

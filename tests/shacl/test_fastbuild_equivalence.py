@@ -27,6 +27,7 @@ from ctlkg.synergy import scores as synergy
 from ctlkg.synth import clusters as synth
 
 ONTOLOGY, DATA, INFERRED = namespaces.GRAPH_ONTOLOGY, namespaces.GRAPH_DATA, namespaces.GRAPH_INFERRED
+CTL = namespaces.CTL
 PREFIXES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in namespaces.PREFIXES.items())
 # Ways to break a synthetic graph (three clusters), each a SPARQL update on an rdflib copy.
 BROKEN = [
@@ -45,8 +46,8 @@ BROKEN = [
         'DELETE DATA { organisation:cl-00002-m001 rdfs:label "Impresa cl-00002 1"@it }', id="missing-label"
     ),
     pytest.param(
-        "DELETE { ?p ctl:addressesMission ?m } INSERT { ?p ctl:addressesMission pnrr:M6 } WHERE { "
-        "?p ctl:addressesComponent ?c ; ctl:addressesMission ?m . FILTER(?m != pnrr:M6) }",
+        "DELETE { ?b ctl:listsMission ?m } INSERT { ?b ctl:listsMission pnrr:M6 } WHERE { "
+        "?b ctl:listsComponent ?c ; ctl:listsMission ?m . FILTER(?m != pnrr:M6) }",
         id="component-under-wrong-mission",
     ),
     pytest.param(
@@ -146,14 +147,47 @@ def _infer_fast(ontology: Graph, data: Graph) -> set[tuple[Node, Node, Node]]:
     return _graph(store, INFERRED)
 
 
-@pytest.mark.parametrize("which", ["real", "synthetic", "synthetic-wrong-mission"])
+#: A project of cl-00001's blocks also becomes cl-00002's: the blocks must not follow it there.
+SHARE_PROJECTS = (
+    "INSERT { ?p ctl:projectOf cluster:cl-00002 } WHERE { ?b ctl:printedBy cluster:cl-00001 ; ctl:aboutProject ?p }"
+)
+
+
+def _variant(which: str, real: Graph, synthetic: Graph) -> Graph:
+    if which == "real":
+        return real
+    if which == "synthetic-wrong-mission":  # the chain listsComponent o componentOf then adds the right mission
+        return _broken(synthetic, str(next(b for b in BROKEN if b.id == "component-under-wrong-mission").values[0]))
+    if which == "synthetic-shared-projects":
+        return _broken(synthetic, SHARE_PROJECTS)
+    return synthetic
+
+
+@pytest.mark.parametrize("which", ["real", "synthetic", "synthetic-wrong-mission", "synthetic-shared-projects"])
 def test_rules_infer_what_owlrl_infers(which: str, ontology: Graph, real: Graph, synthetic: Graph) -> None:
-    data = real if which == "real" else synthetic
-    if which.endswith("wrong-mission"):
-        data = _broken(synthetic, str(BROKEN[2].values[0]))  # the chain then adds the right mission
+    data = _variant(which, real, synthetic)
     expected = set(reasoning.infer(ontology, data))
     found = _infer_fast(ontology, data)
     assert found == expected, (sorted(expected - found)[:10], sorted(found - expected)[:10])
+
+
+@pytest.mark.parametrize("engine", ["owlrl", "rules"])
+def test_contributions_come_only_from_printed_blocks(engine: str, ontology: Graph, synthetic: Graph) -> None:
+    """Both reasoners credit a cluster with a block's components only when it printed the block."""
+    data = _broken(synthetic, SHARE_PROJECTS)
+    found = set(reasoning.infer(ontology, data)) if engine == "owlrl" else _infer_fast(ontology, data)
+    cl1, cl2 = (URIRef(namespaces.PREFIXES["cluster"] + f"cl-0000{i}") for i in (1, 2))
+    printed = {
+        (c, item)
+        for b in data.subjects(CTL.printedBy, None)
+        for c in data.objects(b, CTL.printedBy)
+        for item in data.objects(b, CTL.listsComponent)
+    }
+    derived = {(s, o) for s, p, o in found if p == CTL.contributesToComponent}
+    assert derived == printed
+    assert {o for c, o in printed if c == cl1} - {o for c, o in printed if c == cl2}, "the variant proves nothing"
+    shared = {p for b in data.subjects(CTL.printedBy, cl1) for p in data.objects(b, CTL.aboutProject)}
+    assert shared and all((cl2, CTL.hasProject, p) in found for p in shared)
 
 
 def test_rules_refuse_what_they_do_not_implement(ontology: Graph, real: Graph) -> None:

@@ -162,9 +162,12 @@ def test_no_eu_project_is_shared() -> None:
 def test_mission_4_and_what_no_cluster_covers() -> None:
     rows = run("pnrr-coverage")
     m4 = {r["cluster"].rsplit("/", 1)[-1] for r in rows if r["item"] == f"{ID}pnrr/M4"}
-    assert m4 == {"clm", "scienze-vita", "tav", "lac", "le2c"}
-    tav_m4 = next(r for r in rows if r["item"] == f"{ID}pnrr/M4" and r["cluster"] == cluster("tav"))
-    assert tav_m4["projects"] == "Smart&Touch-ID"
+    # TAV shares Smart&Touch-ID but prints no M4 block: the block is Scienze della Vita's alone.
+    assert m4 == {"clm", "scienze-vita", "lac", "le2c"}
+    sv_m4 = next(r for r in rows if r["item"] == f"{ID}pnrr/M4" and r["cluster"] == cluster("scienze-vita"))
+    assert sv_m4["projects"] == "Smart&Touch-ID"
+    m4c2 = next(r for r in rows if r["item"] == f"{ID}pnrr/M4C2")
+    assert m4c2["cluster_count"] == "4"
     uncovered = {r["notation"] for r in rows if r["cluster_count"] == "0"}
     assert uncovered == {"M5", "M2C4", "M3C1", "M4C1", "M5C1", "M5C2", "M5C3"}
     assert all("cluster" not in r for r in rows if r["cluster_count"] == "0")
@@ -173,8 +176,8 @@ def test_mission_4_and_what_no_cluster_covers() -> None:
 
 def test_pairs_sharing_mission_4_use_the_reasoning() -> None:
     rows = [r for r in run("shared-pnrr", level="mission") if r["notation"] == "M4"]
-    assert pairs(rows) == sorted_pairs(["clm", "scienze-vita", "tav", "lac", "le2c"])
-    assert len(rows) == 10
+    assert pairs(rows) == sorted_pairs(["clm", "scienze-vita", "lac", "le2c"])
+    assert len(rows) == 6
     assert {r["item_level"] for r in run("shared-pnrr", level="component")} == {"component"}
 
 
@@ -191,7 +194,9 @@ def test_shared_ecosystems_tell_declared_from_reached_through_projects() -> None
     health = next(r for r in rows if pairs([r]) == {("scienze-vita", "tav")})
     assert health["ecosystem"] == f"{ID}ecosystem/salute-life-science"
     assert health["declared_a"] == health["declared_b"] == "true"
-    assert "Smart&Touch-ID" in health["projects_a"] and "Smart&Touch-ID" in health["projects_b"]
+    # Each side lists the projects of the blocks it printed: Smart&Touch-ID's block is on the Scienze della Vita page.
+    assert "Smart&Touch-ID" in health["projects_a"] and "Smart&Touch-ID" not in health["projects_b"]
+    assert set(health["projects_b"].split(", ")) == {"HEALPS2", "Medtech4Europe"}
     afil = next(r for r in rows if pairs([r]) == {("afil", "lac")})
     assert afil["declared_a"] == "false" and "AI REGIO" in afil["projects_a"]
 
@@ -249,7 +254,23 @@ def test_cluster_profile() -> None:
     assert len([r for r in rows if r["aspect"] == "seat"]) == 2
     tav = {(r["aspect"], r["item"]) for r in run("cluster-profile", cluster=cluster("tav"))}
     assert ("network", f"{ID}network/vanguard-initiative") in tav  # through the Smart Health pilot
-    assert ("PNRR mission", f"{ID}pnrr/M4") in tav
+    # TAV prints M6 and M1 only; Smart&Touch-ID's M4 block is on the Scienze della Vita page.
+    assert {i for a, i in tav if a == "PNRR mission"} == {f"{ID}pnrr/M1", f"{ID}pnrr/M6"}
+
+
+def test_clm_profile_shows_its_reference_ecosystem_as_printed_and_as_read() -> None:
+    clm = {(r["aspect"], r["item"]) for r in run("cluster-profile", cluster=cluster("clm"))}
+    assert ("reference ecosystem as printed", f"{ID}ecosystem/mobilita-sostenibile") in clm
+    assert ("reference ecosystem", f"{ID}ecosystem/smart-mobility-architecture") in clm
+
+
+def test_tav_profile_and_partners_read_the_events_it_supports() -> None:
+    """TAV supports HEALPS2's final event with Univerlecco (schema:contributor), report line 789."""
+    tav = {(r["aspect"], r["item"]) for r in run("cluster-profile", cluster=cluster("tav"))}
+    assert ("event supported", f"{ID}event/healps2-final-event") in tav
+    assert ("event organised", f"{ID}event/healps2-final-event") not in tav
+    partners = {r["partner"].rsplit("/", 1)[-1]: r for r in run("cluster-partners", cluster=cluster("tav"))}
+    assert "event" in partners["univerlecco"]["links"]
 
 
 def test_cluster_partners_and_the_other_clusters_they_touch() -> None:
@@ -265,8 +286,9 @@ def test_cluster_partners_and_the_other_clusters_they_touch() -> None:
 def test_how_two_clusters_are_connected() -> None:
     rows = run("cluster-connections", cluster_a=cluster("scienze-vita"), cluster_b=cluster("tav"))
     found = {(r["dimension"], r["item"].rsplit("/", 1)[-1]) for r in rows}
-    assert {("project", "smart-touch-id"), ("technology area", "digital-health"), ("PNRR component", "M4C2"),
+    assert {("project", "smart-touch-id"), ("technology area", "digital-health"), ("PNRR component", "M6C1"),
             ("S3 ecosystem", "salute-life-science"), ("partner organisation", "astir")} <= found
+    assert ("PNRR component", "M4C2") not in found  # only Scienze della Vita prints M4C2
     reverse = run("cluster-connections", cluster_a=cluster("tav"), cluster_b=cluster("scienze-vita"))
     assert {(r["dimension"], r["item"]) for r in reverse} == {(r["dimension"], r["item"]) for r in rows}
     assert not run("cluster-connections", cluster_a=cluster("lgca"), cluster_b=cluster("lgca"))

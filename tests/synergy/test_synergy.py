@@ -124,14 +124,18 @@ def test_the_worked_example_of_the_docs(scored: SynergySet) -> None:
 
 
 def test_the_documented_weight_change_flips_a_pair(scored: SynergySet) -> None:
-    """With the defaults Scienze della Vita–TAV ranks above LE2C–LGCA; ecosystems:5 puts LE2C–LGCA first."""
+    """With the defaults LE2C–LGCA ranks above Scienze della Vita–TAV; partners:3 puts Scienze della Vita–TAV
+    first."""
     def order(s: SynergySet) -> list[tuple[str, str]]:
         return [(p.a.slug, p.b.slug) for p in s.ranked() if {p.a.slug, p.b.slug} in
                 ({"scienze-vita", "tav"}, {"le2c", "lgca"})]
 
-    assert order(scored) == [("scienze-vita", "tav"), ("le2c", "lgca")]
-    reweighted = scored.reweighted(parse_weights("ecosystems:5"))
-    assert order(reweighted) == [("le2c", "lgca"), ("scienze-vita", "tav")]
+    assert order(scored) == [("le2c", "lgca"), ("scienze-vita", "tav")]
+    assert str(decimal(pair(scored, "scienze-vita", "tav").combined)) == "0.255821"
+    reweighted = scored.reweighted(parse_weights("partners:3"))
+    assert order(reweighted) == [("scienze-vita", "tav"), ("le2c", "lgca")]
+    assert str(decimal(pair(reweighted, "scienze-vita", "tav").combined)) == "0.279076"
+    assert str(decimal(pair(reweighted, "le2c", "lgca").combined)) == "0.234488"
 
 
 def test_a_zero_weight_drops_the_dimension_and_reweighing_needs_no_query(scored: SynergySet) -> None:

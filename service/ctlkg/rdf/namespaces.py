@@ -58,6 +58,7 @@ INSTANCE_KINDS = (
     "city",
     "region",
     "project",
+    "block",
     "story",
     "group",
     "event",

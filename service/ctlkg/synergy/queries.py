@@ -23,6 +23,8 @@ _PROJECT = ("{ ?cluster ctl:hasProject|ctl:hasCurrentProject ?project }"
 _NETWORK = ("{ ?cluster ctl:participatesInNetwork ?network }"
             " UNION { ?network ctl:networkParticipant ?cluster }")
 _SEAT = "{ ?cluster ctl:hasSeat ?seat } UNION { ?seat ctl:seatOf ?cluster }"
+# A cluster's SINERGIE links are those of the blocks it printed, not of every project it shares.
+_PRINTED = "{ ?cluster ctl:printsSynergyBlock ?block } UNION { ?block ctl:printedBy ?cluster }"
 
 
 def _union(*groups: str) -> str:
@@ -37,10 +39,10 @@ def _as_item(pattern: str, variable: str) -> str:
 PATTERNS: Mapping[str, str] = {
     "ecosystems": _union(
         "?cluster ctl:coversEcosystem|ctl:referenceEcosystem|ctl:alignedWithEcosystem ?item",
-        f"{_PROJECT} ?project ctl:addressesEcosystem ?item",
+        f"{_PRINTED} ?block ctl:listsEcosystem ?item",
     ),
     "pnrr": _union(
-        "?cluster ctl:contributesToComponent ?item", f"{_PROJECT} ?project ctl:addressesComponent ?item"
+        "?cluster ctl:contributesToComponent ?item", f"{_PRINTED} ?block ctl:listsComponent ?item"
     ),
     # A pilot or sub-network counts as its network too (the chain axiom on ctl:participatesInNetwork).
     "networks": _union(

@@ -2,7 +2,7 @@
 
 Benchmarks need the real graph's shape at 10 to 1,000 times its size: ~85 typed member organisations per
 cluster with statistics that add up (and regional statistics that are their sums), seats in shared cities,
-technology areas and international networks picked with Zipf-like popularity, projects with SINERGIE links
+technology areas and international networks picked with Zipf-like popularity, projects with SINERGIE blocks
 to the real S3 ecosystems and PNRR components (vocabularies copied from data/vocabularies). Each cluster is
 drawn from its own random stream, seeded by (seed, index), so a file never depends on the order of writing.
 """
@@ -138,7 +138,8 @@ def _members(
 def _projects(
     rng: random.Random, index: int, total: int, members: list[str], w: Writer
 ) -> tuple[list[str], list[str]]:
-    """Two to five projects; the current ones carry a SINERGIE block (ecosystems, components and missions)."""
+    """Two to five projects; the cluster prints a SINERGIE block (ecosystems, components, missions) for each
+    current one."""
     slug = cluster_slug(index)
     listed: list[str] = []
     current: list[str] = []
@@ -171,9 +172,6 @@ def _projects(
                     "ctl:reportedPartnerCount",
                     [str(len(partners) + rng.randint(0, 6))],
                 ),
-                ("ctl:addressesEcosystem", [f"ecosystem:{e}" for e in ecosystems]),
-                ("ctl:addressesMission", missions),
-                ("ctl:addressesComponent", [f"pnrr:{c}" for c in components]),
                 (
                     "dcterms:description",
                     labels(
@@ -184,6 +182,20 @@ def _projects(
                 ("dcterms:source", [SOURCE]),
             ],
         )
+        if is_current:  # printed by this cluster only, even when the project is shared
+            w.block(
+                f"block:{slug}-p{k + 1}",
+                "ctl:SynergyBlock",
+                [
+                    ("rdfs:label", labels(f"SINERGIE {slug} {k + 1}", f"SINERGIE {slug} {k + 1}")),
+                    ("ctl:printedBy", [f"cluster:{slug}"]),
+                    ("ctl:aboutProject", [iri]),
+                    ("ctl:listsEcosystem", [f"ecosystem:{e}" for e in ecosystems]),
+                    ("ctl:listsMission", missions),
+                    ("ctl:listsComponent", [f"pnrr:{c}" for c in components]),
+                    ("dcterms:source", [SOURCE]),
+                ],
+            )
         (current if is_current else listed).append(iri)
     return listed, current
 

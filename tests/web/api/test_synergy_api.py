@@ -39,10 +39,11 @@ def test_all_pairs_ranked_with_evidence_links(client: httpx.Client, service: Ser
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
     assert body["count"] == 36 and body["dimension"] == "combined"
-    assert pairs(body)[:2] == [("scienze-vita", "tav"), ("le2c", "lgca")]
+    # TAV no longer shares Scienze della Vita's M4C2 block, so LE2C–LGCA leads.
+    assert pairs(body)[:2] == [("le2c", "lgca"), ("scienze-vita", "tav")]
     scores = [s["score"] for s in body["synergies"]]
     assert scores == sorted(scores, reverse=True)
-    le2c_lgca = body["synergies"][1]["dimensions"]
+    le2c_lgca = body["synergies"][0]["dimensions"]
     shared = {e["iri"].removeprefix(BASE) for e in le2c_lgca["networks"]["evidence"]}
     assert {"project/biomass-hub", "network/vanguard-initiative", "network/eccp"} <= shared
     ecosystems = {e["iri"].removeprefix(BASE) for e in le2c_lgca["ecosystems"]["evidence"]}
@@ -61,9 +62,9 @@ def test_dimension_and_min_score_filter(client: httpx.Client, service: Service) 
 
 
 def test_weights_change_the_ranking(client: httpx.Client, service: Service) -> None:
-    body = get(client, service, "", weights="ecosystems:5").json()
-    assert body["weights"]["ecosystems"] == 5.0 and body["weights"]["networks"] == 2.0
-    assert pairs(body)[:2] == [("le2c", "lgca"), ("scienze-vita", "tav")]
+    body = get(client, service, "", weights="partners:3").json()
+    assert body["weights"]["partners"] == 3.0 and body["weights"]["networks"] == 2.0
+    assert pairs(body)[:2] == [("scienze-vita", "tav"), ("le2c", "lgca")]
 
 
 def test_limit_keeps_the_best_and_counts_them_all(client: httpx.Client, service: Service) -> None:
@@ -199,7 +200,7 @@ def test_network_downloads_load_in_networkx(client: httpx.Client, service: Servi
     assert graph.nodes["lgca"]["members"] == 50
     ranked = get(client, service, "", min_score="0.000001").json()
     assert graph.number_of_edges() == ranked["count"]
-    assert graph.edges["le2c", "lgca"]["weight"] == ranked["synergies"][1]["score"]
+    assert graph.edges["le2c", "lgca"]["weight"] == ranked["synergies"][0]["score"]
 
 
 def test_csv_tables(client: httpx.Client, service: Service) -> None:

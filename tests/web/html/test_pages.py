@@ -76,7 +76,7 @@ def test_ontology_header_and_properties(client: httpx.Client, service: Service) 
     member_of = member_of[: member_of.index("</article>")]
     assert 'href="/ontology#hasMember"' in member_of, "its inverse"
     mission = page[page.index('id="addressesMission"') :]
-    assert "ctl:addressesComponent ∘ ctl:componentOf" in mission[: mission.index("</article>")], "chain axiom"
+    assert "ctl:hasSynergyBlock ∘ ctl:listsMission" in mission[: mission.index("</article>")], "chain axiom"
 
 
 def test_query_page_lists_the_named_queries(client: httpx.Client, service: Service) -> None:

@@ -228,7 +228,7 @@ def test_the_network_draws_the_nine_clusters(
         )
         for e in browser.find_elements(By.CSS_SELECTOR, "g.edge")
     }
-    assert widths["scienze-vita--tav"] == max(widths.values()), "the best pair is the thickest line"
+    assert widths["le2c--lgca"] == max(widths.values()), "the best pair is the thickest line"
     assert console_errors(browser) == []
 
 
