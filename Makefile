@@ -50,15 +50,17 @@ system-deps:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    virtuoso-opensource >/dev/null; }
 
-## Static checks, then the whole test suite, on both cores (pytest-xdist).
+## Static checks, then the whole test suite (pytest-xdist). Three workers on two cores, each taking work from
+## the others when it runs out: most tests wait on the servers they start, and this was 5 min 43 s against
+## 6 min 10 s with two workers (four were no faster).
 test: install system-deps check
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 3 --dist worksteal
 
 ## The suite with line coverage of ctlkg (servers the tests start included): a table, and HTML in
 ## build/coverage/html.
 coverage: install system-deps
 	rm -rf build/coverage && mkdir -p build/coverage
-	$(BIN)/pytest -n 2 --cov=ctlkg --cov-report=term --cov-report=html:build/coverage/html
+	$(BIN)/pytest -n 3 --dist worksteal --cov=ctlkg --cov-report=term --cov-report=html:build/coverage/html
 
 check: lint typecheck layers jscheck
 
