@@ -13,35 +13,28 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from chromium import CHROMEDRIVER, CHROMIUM, FLAGS, WAIT, console_errors
+from chromium import NEEDS_CHROMIUM, WAIT, console_errors
+from chromium import browser as browser
+from chromium import site as site
 from ctlkg.synergy.scores import COMBINED, DIMENSIONS
-from live_servers import Processes, Service
+from live_servers import Service
 
 PAGES = ("/network", "/matrices")
 #: Each picture page loads one ES module, its own bundle under a content-hashed name.
 SCRIPTS = {"/network": r"/static/dist/network-[A-Z0-9]{8}\.js", "/matrices": r"/static/dist/matrices-[A-Z0-9]{8}\.js"}
 
-needs_chromium = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="needs Debian's chromium and chromium-driver (`make system-deps`)",
-)
 
 
 def html(client: httpx.Client, service: Service, path: str, **params: str) -> httpx.Response:
@@ -125,37 +118,9 @@ def test_the_chart_bundles_are_served(client: httpx.Client, service: Service) ->
 
 
 @pytest.fixture(scope="module")
-def site(processes: Processes) -> Service:
-    return processes.services["embedded"]
-
-
-@pytest.fixture(scope="module")
 def synergies(site: Service) -> dict[str, Any]:
     listing: dict[str, Any] = httpx.get(site.url + "/api/synergies", timeout=60).json()
     return listing
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
-    """test_browser's Chromium, with the same flags; one per module."""
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("needs Debian's chromium and chromium-driver (`make system-deps`)")
-    profile = tempfile.mkdtemp(prefix="ctlkg-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        driver = webdriver.Chrome(service=DriverService(str(CHROMEDRIVER)), options=options)
-    except WebDriverException as exc:
-        shutil.rmtree(profile, ignore_errors=True)
-        pytest.fail(f"cannot start headless Chromium: {exc.msg}")
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def until(driver: webdriver.Chrome, condition: Any) -> Any:
@@ -205,7 +170,7 @@ def pointer_at(driver: webdriver.Chrome, element: WebElement, *, click: bool) ->
     actions.perform()
 
 
-@needs_chromium
+@NEEDS_CHROMIUM
 def test_the_network_draws_the_nine_clusters(
     browser: webdriver.Chrome, site: Service, synergies: dict[str, Any]
 ) -> None:
@@ -232,7 +197,7 @@ def test_the_network_draws_the_nine_clusters(
     assert console_errors(browser) == []
 
 
-@needs_chromium
+@NEEDS_CHROMIUM
 def test_switching_the_dimension_changes_the_lines(
     browser: webdriver.Chrome, site: Service, synergies: dict[str, Any]
 ) -> None:
@@ -249,7 +214,7 @@ def test_switching_the_dimension_changes_the_lines(
     assert console_errors(browser) == []
 
 
-@needs_chromium
+@NEEDS_CHROMIUM
 def test_clicking_a_line_lists_its_evidence(
     browser: webdriver.Chrome, site: Service, tmp_path: Path
 ) -> None:
@@ -287,7 +252,7 @@ def test_clicking_a_line_lists_its_evidence(
     assert console_errors(browser) == []
 
 
-@needs_chromium
+@NEEDS_CHROMIUM
 def test_a_line_opens_from_the_address_and_from_the_keyboard(browser: webdriver.Chrome, site: Service) -> None:
     open_network(browser, site, "?pair=scienze-vita--tav&dimension=partners")
     until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#evidence-body .pair-title"))
@@ -300,7 +265,7 @@ def test_a_line_opens_from_the_address_and_from_the_keyboard(browser: webdriver.
     until(browser, lambda d: "BIOMASS HUB" in panel_links(d))
 
 
-@needs_chromium
+@NEEDS_CHROMIUM
 def test_the_bipartite_view_adds_the_shared_items(
     browser: webdriver.Chrome, site: Service, synergies: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -340,7 +305,7 @@ def test_the_bipartite_view_adds_the_shared_items(
     assert console_errors(browser) == []
 
 
-@needs_chromium
+@NEEDS_CHROMIUM
 def test_the_matrices_draw_the_heat_map_and_the_gaps(
     browser: webdriver.Chrome, site: Service, synergies: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -403,7 +368,7 @@ def test_the_matrices_draw_the_heat_map_and_the_gaps(
     assert console_errors(browser) == []
 
 
-@needs_chromium
+@NEEDS_CHROMIUM
 def test_a_heat_map_cell_opens_the_pair_in_the_network(browser: webdriver.Chrome, site: Service) -> None:
     browser.get(site.url + "/matrices?lang=it&dimension=networks")
     until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "svg.heatmap rect[data-score]"))
