@@ -96,6 +96,8 @@ class RemoteBackend:
         self.update_endpoint = update_endpoint
         self.dialect = dialect
         self._timeout = timeout
+        #: The stamp of this service's last write, which its StampWatch does not count as another's.
+        self.written_stamp: str | None = None
         self._client = client or httpx.Client(headers={"User-Agent": "ctlkg"})
 
     def _post(
@@ -227,7 +229,9 @@ class RemoteBackend:
             self.ask("ASK {}")  # the first answer names the engine
         write = virtuoso.replacing_update if self.dialect is Dialect.VIRTUOSO else replacing_update
         # A new stamp in the same update: the other services on this engine see the write (sparql.replicas).
-        form = {"update": write({**graphs, **replicas.fresh_stamp()})}
+        stamp = replicas.new_stamp()
+        form = {"update": write({**graphs, **replicas.stamp_graph(stamp)})}
+        self.written_stamp = stamp  # before the engine has it, so the watch never takes it for another's
         self._post(self.update_endpoint, form, timeout=max(self._timeout, 120))
 
     def stamp(self) -> str | None:

@@ -33,25 +33,32 @@ STAMP_QUERY = (f"SELECT ?stamp WHERE {{ GRAPH <{STAMP_GRAPH}> "
                f"{{ <{STAMP_SUBJECT}> <{_IDENTIFIER}> ?stamp }} }}")
 
 
-def fresh_stamp() -> dict[str, list[ox.Triple]]:
-    """The stamp graph with a new value, to replace along with the graphs a write changes."""
-    value = ox.Literal(uuid.uuid4().hex)
-    return {STAMP_GRAPH: [ox.Triple(ox.NamedNode(STAMP_SUBJECT), ox.NamedNode(_IDENTIFIER), value)]}
+def new_stamp() -> str:
+    return uuid.uuid4().hex
+
+
+def stamp_graph(value: str) -> dict[str, list[ox.Triple]]:
+    """The stamp graph holding ``value``, to replace along with the graphs a write changes."""
+    triple = ox.Triple(ox.NamedNode(STAMP_SUBJECT), ox.NamedNode(_IDENTIFIER), ox.Literal(value))
+    return {STAMP_GRAPH: [triple]}
 
 
 def stamp_update() -> str:
     """A SPARQL update that gives the engine a new stamp (after a load that bypassed the service)."""
-    return replacing_update(fresh_stamp())
+    return replacing_update(stamp_graph(new_stamp()))
 
 
 class StampWatch:
     """Reads the engine's stamp every ``interval`` seconds in a thread of its own, and moves ``version``
-    when the stamp changes; a failed read is logged once and tried again at the next tick."""
+    when another service changed it; a failed read is logged once and tried again at the next tick.
+    ``own`` gives the stamp this service wrote last: its write has moved the version already."""
 
     def __init__(
-        self, read: Callable[[], str | None], version: DataVersion, *, interval: float = 1.0
+        self, read: Callable[[], str | None], version: DataVersion, *,
+        own: Callable[[], str | None] = lambda: None, interval: float = 1.0,
     ) -> None:
         self._read = read
+        self._own = own
         self._version = version
         self._interval = interval
         self._stop = threading.Event()
@@ -78,11 +85,14 @@ class StampWatch:
         return value
 
     def check(self) -> bool:
-        """Read the stamp once; True (and the version moved) when it changed since the last read."""
+        """Read the stamp once; True (and the version moved) when another service changed it since the last
+        read."""
         value = self._read_quietly()
         if value == self._seen:
             return False
         self._seen = value
+        if value is not None and value == self._own():
+            return False
         self._version.bump()
         return True
 

@@ -157,7 +157,10 @@ def create_app(settings: Settings, backend: Backend | None = None) -> FastAPI:
     answers = ResultCache(0 if isinstance(backend, RemoteBackend) else settings.result_cache_bytes, version)
     written = version.bump
     # Other services on the same engine write too: their writes move this version within a second.
-    watch = replicas.StampWatch(backend.stamp, version) if isinstance(backend, RemoteBackend) else None
+    watch = None
+    if isinstance(backend, RemoteBackend):
+        remote = backend
+        watch = replicas.StampWatch(remote.stamp, version, own=lambda: remote.written_stamp)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
